@@ -1,0 +1,126 @@
+"""`GradeInSandbox`: nbgrader's execute step, replaced by confined execution and outside verdicts.
+
+The student's cells run in a sandboxed kernel (autograder.kernel). Graded test cells are not
+run there at all: at their place in the notebook the hidden pytest graders question the
+student's code from this process, and the cell's outputs become the verdict, written here:
+the report as stdout and the points as the cell's result, which nbgrader's SaveAutoGrades
+records. A cell that kills or hangs the kernel gets an error output; the kernel is restarted and
+the cells before it are replayed, so later answers can still be graded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from autograder.config import Course, load_course
+from autograder.intake import NOTE_KEY
+from autograder.kernel import KernelStudent, StudentKernel
+from autograder.notebooks import is_graded_test, nbgrader_meta
+from autograder.runner import CellVerdict, run_cell_checks
+
+
+def _note_output(text: str):
+    return new_output("stream", name="stdout", text=f"[grader] {text}\n")
+
+
+def _error_output(text: str):
+    return new_output("error", ename="GradingStopped", evalue=text, traceback=[text])
+
+
+class _Session:
+    """A kernel plus the cells it has run, so that it can be rebuilt after a crash."""
+
+    def __init__(self, kernel: StudentKernel, max_restarts: int):
+        self.kernel = kernel
+        self.history: list[str] = []
+        self.restarts_left = max_restarts
+        self.broken = ""  # why the kernel cannot be used any more
+
+    def start(self) -> None:
+        try:
+            self.kernel.start()
+        except Exception as exc:
+            self.broken = f"the grading kernel could not start ({type(exc).__name__}: {exc})"
+
+    def recover(self) -> None:
+        """Restart the kernel and replay the cells that ran before the failure."""
+        while not self.broken:
+            if self.restarts_left <= 0:
+                self.broken = "the kernel failed too many times"
+                return
+            self.restarts_left -= 1
+            try:
+                self.kernel.restart()
+            except Exception as exc:
+                self.broken = f"the kernel could not be restarted ({type(exc).__name__}: {exc})"
+                return
+            replayed = all(self.kernel.execute(code).status != "died" for code in self.history)
+            if replayed and self.kernel.alive:
+                return
+
+
+class GradeInSandbox(NbGraderPreprocessor):
+    """Run the student's cells confined; grade each graded test cell from outside."""
+
+    course_root = Unicode("", help="The course directory (holding course.toml).").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        course = load_course(Path(self.course_root or ".").resolve())
+        info = resources["nbgrader"]
+        submission = Path(resources["metadata"]["path"])
+        unreadable = bool(nb.metadata.get(NOTE_KEY, {}).get("unreadable"))
+        session = _Session(StudentKernel(submission, course.limits), course.limits.max_restarts)
+        if unreadable:
+            session.broken = "the submitted file could not be read"
+        else:
+            session.start()
+        try:
+            count = 0
+            for cell in nb.cells:
+                if cell.cell_type != "code":
+                    continue
+                count += 1
+                cell.execution_count = count
+                if is_graded_test(cell):
+                    self._grade(cell, course, info, session)
+                else:
+                    self._run(cell, session)
+        finally:
+            session.kernel.close()
+        return nb, resources
+
+    def _run(self, cell, session: _Session) -> None:
+        if session.broken:
+            cell.outputs = [_note_output(f"not run: {session.broken}.")]
+            return
+        run = session.kernel.execute(cell.source)
+        cell.outputs = run.outputs
+        if run.status == "ok" or run.status == "error":
+            session.history.append(cell.source)
+            return
+        cell.outputs.append(_error_output(f"This cell was stopped: {run.error}."))
+        if not session.kernel.alive:
+            self.log.warning("a cell stopped the kernel: %s", run.error)
+            session.recover()
+
+    def _grade(self, cell, course: Course, info: dict, session: _Session) -> None:
+        grade_id = nbgrader_meta(cell)["grade_id"]
+        points = course.points_of(info["assignment"], info["notebook"], grade_id)
+        if session.broken:
+            verdict = CellVerdict(grade_id, problem=f"{session.broken}.")
+        else:
+            student = KernelStudent(session.kernel, course.limits.cell_timeout)
+            graders = course.root / "autograder" / "graders"
+            verdict = run_cell_checks(course, info["notebook"], grade_id, student, graders)
+            if verdict.problem:
+                self.log.error("hidden checks of %s: %s", grade_id, verdict.problem)
+            if student.lost or not session.kernel.alive:
+                session.recover()
+        score = verdict.score(points)
+        result = new_output("execute_result", data={"text/plain": repr(score)})
+        result.execution_count = cell.execution_count
+        cell.outputs = [new_output("stream", name="stdout", text=verdict.report()), result]

@@ -1,0 +1,182 @@
+"""The small piece of grading code that runs inside a student's kernel.
+
+The hidden graders live in another process. To ask a student's code a question they send a
+request (a function to call, or a short probe to run, with plain inputs); this module answers
+it with a JSON envelope of plain data: numbers, strings, lists, dicts and tensors flattened to
+lists. Nothing here is trusted: a student's code can patch it, so the grader re-checks every
+envelope it receives (autograder.wire) and compares only the plain data.
+
+This file must stay self-contained (json, math, builtins and torch only): its source text is
+sent to the kernel, which cannot import the autograder package.
+"""
+
+import json
+import math
+
+MAX_DEPTH = 8
+MAX_ITEMS = 100_000
+MAX_TENSOR_NUMEL = 4_000_000
+MAX_TEXT = 2_000
+
+
+def _type_name(obj):
+    cls = type(obj)
+    module = getattr(cls, "__module__", "") or ""
+    name = getattr(cls, "__qualname__", cls.__name__)
+    return name if module == "builtins" else f"{module}.{name}"
+
+
+def _short_repr(obj):
+    try:
+        text = repr(obj)
+    except BaseException as exc:  # a student's __repr__ may raise anything
+        text = f"<unprintable {_type_name(obj)}: {type(exc).__name__}>"
+    if not isinstance(text, str):
+        text = f"<{_type_name(obj)}>"
+    return text[:MAX_TEXT]
+
+
+def _encode_float(value):
+    # JSON has no NaN or infinity; spell them out so the grader can name them.
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
+
+
+def _encode_tensor(tensor, torch):
+    info = {
+        "t": "tensor",
+        "type": _type_name(tensor),
+        "dtype": str(tensor.dtype),
+        "shape": list(tensor.shape),
+        "device": str(tensor.device),
+        "requires_grad": bool(tensor.requires_grad),
+    }
+    if tensor.device.type != "cpu":
+        info["data"] = None  # a meta or accelerator tensor: the grader reports the device
+        return info
+    if tensor.numel() > MAX_TENSOR_NUMEL:
+        raise ValueError(f"tensor with {tensor.numel()} elements is too large to grade")
+    flat = tensor.detach().reshape(-1)
+    if tensor.is_complex():
+        info["data"] = None
+    elif tensor.is_floating_point():
+        info["data"] = [_encode_float(v) for v in flat.to(torch.float64).tolist()]
+    else:
+        info["data"] = [int(v) for v in flat.to(torch.int64).tolist()]
+    return info
+
+
+def encode(obj, depth=0):
+    """Turn a value into plain JSON data, recording exact types so none can be faked by
+    subclassing: only the exact built-in and tensor types are unpacked."""
+    import torch
+
+    if depth > MAX_DEPTH:
+        raise ValueError("value is nested too deeply to grade")
+    kind = type(obj)
+    if obj is None:
+        return {"t": "none"}
+    if kind is bool:
+        return {"t": "bool", "v": obj}
+    if kind is int:
+        return {"t": "int", "v": obj}
+    if kind is float:
+        return {"t": "float", "v": _encode_float(obj)}
+    if kind is str:
+        return {"t": "str", "v": obj[:MAX_TEXT]}
+    if kind in (list, tuple):
+        if len(obj) > MAX_ITEMS:
+            raise ValueError(f"{kind.__name__} of {len(obj)} items is too long to grade")
+        return {"t": kind.__name__, "v": [encode(item, depth + 1) for item in obj]}
+    if kind is dict:
+        if len(obj) > MAX_ITEMS:
+            raise ValueError(f"dict of {len(obj)} items is too long to grade")
+        items = []
+        for key, value in obj.items():
+            if type(key) is not str:
+                return {"t": "object", "type": "dict", "repr": "dict with non-string keys"}
+            items.append([key, encode(value, depth + 1)])
+        return {"t": "dict", "v": items}
+    if kind is torch.Tensor or kind is torch.nn.Parameter:
+        return _encode_tensor(obj, torch)
+    if kind is torch.Size:
+        return {"t": "tuple", "v": [{"t": "int", "v": int(d)} for d in obj]}
+    return {"t": "object", "type": _type_name(obj), "repr": _short_repr(obj)}
+
+
+def _decode_float(value):
+    if isinstance(value, str):
+        return float(value)
+    return float(value)
+
+
+def decode(data):
+    """Rebuild real Python and torch values from `encode`'s output (for grader inputs)."""
+    import torch
+
+    tag = data["t"]
+    if tag == "none":
+        return None
+    if tag in ("bool", "int", "str"):
+        return data["v"]
+    if tag == "float":
+        return _decode_float(data["v"])
+    if tag == "list":
+        return [decode(item) for item in data["v"]]
+    if tag == "tuple":
+        return tuple(decode(item) for item in data["v"])
+    if tag == "dict":
+        return {key: decode(value) for key, value in data["v"]}
+    if tag == "tensor":
+        dtype = getattr(torch, data["dtype"].removeprefix("torch."))
+        if dtype.is_floating_point:
+            values = [_decode_float(v) for v in data["data"]]
+        else:
+            values = data["data"]
+        tensor = torch.tensor(values, dtype=dtype).reshape(data["shape"])
+        return tensor.requires_grad_(data["requires_grad"])
+    raise ValueError(f"cannot rebuild a value tagged {tag!r}")
+
+
+def _describe_exception(exc):
+    message = _short_repr(exc.args[0]) if len(exc.args) == 1 else _short_repr(exc.args)
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        message = exc.args[0][:MAX_TEXT]
+    return {"status": "raised", "type": _type_name(exc), "message": message}
+
+
+def handle(user_ns, request_text):
+    """Answer one grading request against the student's namespace; return the JSON envelope."""
+    try:
+        request = json.loads(request_text)
+        if request["op"] == "call":
+            name = request["name"]
+            if name not in user_ns:
+                return json.dumps({"status": "missing", "name": name})
+            args = decode(request["args"])
+            kwargs = decode(request["kwargs"])
+            try:
+                result = user_ns[name](*args, **kwargs)
+            except BaseException as exc:  # includes SystemExit and KeyboardInterrupt
+                return json.dumps(_describe_exception(exc))
+            envelope = {"status": "ok", "result": encode(result)}
+            if request.get("return_args"):
+                envelope["args_after"] = encode(list(args))
+            return json.dumps(envelope)
+        if request["op"] == "run":
+            namespace = dict(user_ns)
+            namespace.update(decode(request["inputs"]))
+            try:
+                exec(compile(request["code"], "<hidden check>", "exec"), namespace)
+            except BaseException as exc:
+                return json.dumps(_describe_exception(exc))
+            return json.dumps({"status": "ok", "result": encode(namespace.get("result"))})
+        return json.dumps({"status": "error", "message": f"unknown op {request['op']!r}"})
+    except BaseException as exc:
+        # Encoding failed (a value too large, a __repr__ that raised...): say so plainly.
+        return json.dumps(
+            {"status": "unreadable", "message": f"{type(exc).__name__}: {_short_repr(exc)}"}
+        )

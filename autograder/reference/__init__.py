@@ -1,0 +1,1 @@
+"""Reference answers, computed with the kit, for the hidden graders only."""

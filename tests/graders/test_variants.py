@@ -1,0 +1,53 @@
+"""Every known answer in autograder/variants is graded as it should be.
+
+Right variants keep every point of every autograded cell; each wrong variant loses points on
+exactly the cells it names, and every failure report names its mistake. Graded in-process with
+`LocalStudent`: the checks are the same ones the sandboxed autograder runs.
+"""
+
+import importlib
+
+import pytest
+
+from autograder.config import load_course
+from autograder.notebooks import is_graded_test, nbgrader_meta, read, run_namespace, source_path
+from autograder.runner import run_cell_checks
+from autograder.student import LocalStudent
+from autograder.variants import load_variants, notebooks_with_variants
+
+
+def _variant_cases():
+    for name in notebooks_with_variants():
+        assignment = importlib.import_module(f"autograder.variants.{name}").ASSIGNMENT
+        for variant in load_variants(name):
+            yield pytest.param(assignment, name, variant, id=f"{name}-{variant.name}")
+
+
+def _graded_cells(assignment, notebook):
+    nb = read(source_path(assignment, notebook))
+    return [nbgrader_meta(c)["grade_id"] for c in nb.cells if is_graded_test(c)]
+
+
+def test_every_notebook_has_enough_right_and_wrong_variants():
+    course = load_course()
+    assert sorted(notebooks_with_variants()) == sorted(nb.name for nb in course.notebooks)
+    for name in notebooks_with_variants():
+        variants = load_variants(name)
+        assert sum(v.right for v in variants) >= 3, name
+        assert sum(not v.right for v in variants) >= 6, name
+
+
+@pytest.mark.parametrize(("assignment", "notebook", "variant"), list(_variant_cases()))
+def test_variant_scores_as_declared(assignment, notebook, variant):
+    course = load_course()
+    student = LocalStudent(run_namespace(assignment, notebook, variant))
+    for cell_id in _graded_cells(assignment, notebook):
+        points = course.points_of(assignment, notebook, cell_id)
+        verdict = run_cell_checks(course, notebook, cell_id, student)
+        report = verdict.report()
+        assert not verdict.problem, report
+        if cell_id in variant.failing:
+            assert verdict.score(points) < points, f"{cell_id} should lose points:\n{report}"
+            assert variant.message.lower() in report.lower(), report
+        else:
+            assert verdict.score(points) == points, f"{cell_id} should keep its points:\n{report}"
