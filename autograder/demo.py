@@ -15,30 +15,51 @@ from pathlib import Path
 
 from autograder import sandbox
 from autograder.config import REPO_ROOT, Course, load_course
-from autograder.notebooks import answers, fill_release, is_graded_test, nbgrader_meta, read
+from autograder.notebooks import (
+    Variant,
+    answers,
+    fill_release,
+    is_graded_test,
+    nbgrader_meta,
+    read,
+)
 from autograder.pipeline import cell_scores, copy_course, nbgrader, submit
 from autograder.variants import load_variants
 
 DEMO_DIR = REPO_ROOT / ".demo"
-# The student with mistakes: one known mistake per notebook, by variant name.
+# The student with mistakes: known mistakes per notebook, by variant name (none overlap).
 MISTAKES = {
-    "huber_loss": "huber_module_instead_of_smooth_l1",
-    "gradient_access": "accumulates_gradients",
-    "lambda_sweep": "warm_start",
-    "l1_update": "l2_update",
-    "frobenius": "trace_of_x_squared",
+    "huber_loss": ("huber_builtin_not_divided",),
+    "gradient_access": ("flattened_weight_gradient", "accumulated_not_zeroed"),
+    "lambda_sweep": ("warm_start", "linear_loss_axis"),
+    "l1_update": ("l2_update",),
+    "frobenius": ("trace_x_x",),
 }
 STUDENTS = ("ada_right", "ben_mistakes", "cy_blank")
 
 
+def mistakes_of(notebook: str) -> list[Variant]:
+    variants = {v.name: v for v in load_variants(notebook)}
+    return [variants[name] for name in MISTAKES[notebook]]
+
+
+def combined(variants: list[Variant]) -> Variant:
+    """One submission making all of these mistakes (each in its own answer cells)."""
+    cells: dict[str, str] = {}
+    for variant in variants:
+        if set(cells) & set(variant.cells):
+            raise ValueError(f"{variant.name} overlaps another mistake")
+        cells.update(variant.cells)
+    failing = tuple(sorted({cell for v in variants for cell in v.failing}))
+    return Variant("+".join(v.name for v in variants), cells, failing)
+
+
 def submission(student: str, assignment: str, notebook: str):
+    """What each bundled student hands in for one notebook."""
     if student == "cy_blank":
         return read(REPO_ROOT / "release" / assignment / f"{notebook}.ipynb")
-    variant = None
-    if student == "ben_mistakes":
-        variant = next(v for v in load_variants(notebook) if v.name == MISTAKES[notebook])
-    filled = answers(assignment, notebook, variant)
-    return fill_release(assignment, notebook, filled)
+    variant = combined(mistakes_of(notebook)) if student == "ben_mistakes" else None
+    return fill_release(assignment, notebook, answers(assignment, notebook, variant))
 
 
 def autograded_points(course_dir: Path, student: str, assignment: str, notebook: str):

@@ -16,11 +16,12 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from autograder.config import Course, load_course
+from autograder.config import Course, Limits, load_course
 from autograder.intake import NOTE_KEY
 from autograder.kernel import KernelStudent, StudentKernel
 from autograder.notebooks import is_graded_test, nbgrader_meta
 from autograder.runner import CellVerdict, run_cell_checks
+from autograder.spare import SPARE
 
 
 def _note_output(text: str):
@@ -34,17 +35,25 @@ def _error_output(text: str):
 class _Session:
     """A kernel plus the cells it has run, so that it can be rebuilt after a crash."""
 
-    def __init__(self, kernel: StudentKernel, max_restarts: int):
-        self.kernel = kernel
+    def __init__(self, limits: Limits):
+        self.kernel: StudentKernel | None = None
         self.history: list[str] = []
-        self.restarts_left = max_restarts
+        self.restarts_left = limits.max_restarts
+        self.limits = limits
         self.broken = ""  # why the kernel cannot be used any more
 
-    def start(self) -> None:
+    def start(self, submission: Path) -> None:
         try:
-            self.kernel.start()
+            self.kernel = SPARE.take(self.limits)
+            self.kernel.load_submission(submission)
         except Exception as exc:
             self.broken = f"the grading kernel could not start ({type(exc).__name__}: {exc})"
+            return
+        SPARE.prepare(self.limits)  # for the next notebook, while this one is graded
+
+    def close(self) -> None:
+        if self.kernel is not None:
+            self.kernel.close()
 
     def recover(self) -> None:
         """Restart the kernel and replay the cells that ran before the failure."""
@@ -73,11 +82,11 @@ class GradeInSandbox(NbGraderPreprocessor):
         info = resources["nbgrader"]
         submission = Path(resources["metadata"]["path"])
         unreadable = bool(nb.metadata.get(NOTE_KEY, {}).get("unreadable"))
-        session = _Session(StudentKernel(submission, course.limits), course.limits.max_restarts)
+        session = _Session(course.limits)
         if unreadable:
             session.broken = "the submitted file could not be read"
         else:
-            session.start()
+            session.start(submission)
         try:
             count = 0
             for cell in nb.cells:
@@ -90,7 +99,7 @@ class GradeInSandbox(NbGraderPreprocessor):
                 else:
                     self._run(cell, session)
         finally:
-            session.kernel.close()
+            session.close()
         return nb, resources
 
     def _run(self, cell, session: _Session) -> None:

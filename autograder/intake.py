@@ -74,7 +74,7 @@ class LenientNotebookExporter(NotebookExporter):
                 nb = _note(new_notebook(), "the file is not a notebook (not valid JSON)")
                 nb.metadata[NOTE_KEY]["unreadable"] = True
             else:
-                reason = str(exc).splitlines()[0][:200]
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
                 nb = _note(_salvage(raw), f"the file is not a valid notebook ({reason})")
         return self.from_notebook_node(nb, resources, **kw)
 

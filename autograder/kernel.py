@@ -67,13 +67,11 @@ class Execution:
 class StudentKernel:
     """One confined kernel working in a private scratch copy of a submission folder."""
 
-    def __init__(self, submission_dir: Path, limits: Limits):
+    def __init__(self, limits: Limits):
         self.limits = limits
         self._private = Path(tempfile.mkdtemp(prefix="d2lkit-grader-"))
         self.workdir = self._private / "work"
-        # The kernel sees a copy: whatever it writes never touches the real submission.
-        shutil.copytree(submission_dir, self.workdir, ignore=shutil.ignore_patterns("*.ipynb"))
-        (self.workdir / ".config").mkdir(exist_ok=True)
+        (self.workdir / ".config").mkdir(parents=True)
         conn_dir = self._private / "conn"
         conn_dir.mkdir()
         sandbox.prepare_workdir(self.workdir)
@@ -84,6 +82,17 @@ class StudentKernel:
             self._readonly.append(kit)
         self.km: ConfinedKernelManager | None = None
         self.kc = None
+
+    def load_submission(self, submission_dir: Path) -> None:
+        """Copy the submission's files (not its notebooks) into the kernel's working folder.
+        The kernel only ever sees this copy, never the submission itself."""
+        shutil.copytree(
+            submission_dir,
+            self.workdir,
+            ignore=shutil.ignore_patterns("*.ipynb"),
+            dirs_exist_ok=True,
+        )
+        sandbox.prepare_workdir(self.workdir)
 
     def _environment(self) -> dict[str, str]:
         venv_bin = str(Path(sys.executable).parent)
@@ -96,7 +105,9 @@ class StudentKernel:
             "JUPYTER_CONFIG_DIR": f"{home}/jupyter",
             "JUPYTER_DATA_DIR": f"{home}/jupyter",
             "JUPYTER_RUNTIME_DIR": f"{home}/jupyter",
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            # Graded runs draw no live training boards (figures a student makes still show).
+            "MPLBACKEND": "agg",
+            "D2LKIT_LIVE_PLOTS": "0",
             "OMP_NUM_THREADS": "1",
             "PYTHONNOUSERSITE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -104,7 +115,7 @@ class StudentKernel:
             "LANG": "C.UTF-8",
         }
 
-    def start(self) -> None:
+    def start(self, warm_up: str = "") -> None:
         # A fresh manager each time: a stopped manager has closed its messaging context.
         self.km = ConfinedKernelManager(connection_file=str(self._conn_file))
         self.km.workdir, self.km.readonly, self.km.limits = (
@@ -124,6 +135,8 @@ class StudentKernel:
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=START_TIMEOUT)
+        if warm_up:
+            self.execute(warm_up, timeout=START_TIMEOUT)
 
     @property
     def alive(self) -> bool:

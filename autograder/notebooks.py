@@ -101,9 +101,11 @@ def answers(assignment: str, notebook: str, variant: Variant | None = None) -> d
     return filled
 
 
-def fill_release(assignment: str, notebook: str, filled: dict[str, str]) -> nbformat.NotebookNode:
+def fill_release(
+    assignment: str, notebook: str, filled: dict[str, str], root: Path = REPO_ROOT
+) -> nbformat.NotebookNode:
     """The release notebook with solution cells replaced by `filled` (a student's submission)."""
-    nb = read(release_path(assignment, notebook))
+    nb = read(release_path(assignment, notebook, root))
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if is_solution(cell) and grade_id in filled:

@@ -158,6 +158,7 @@ def run_cell_checks(
         "-p",
         "no:logging",
         "--capture=no",
+        "--assert=plain",  # no import hook: heavy torch imports inside checks stay fast
     ]
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # graders need no third-party plugins

@@ -10,7 +10,7 @@ import math
 import pytest
 import torch
 
-from autograder.checks import FLOAT_DTYPES, CheckFailed, Mistake, describe
+from autograder.checks import FLOAT_DTYPES, CheckFailed, Mistake, describe, show
 from autograder.reference import huber_loss as ref
 from autograder.wire import StudentTensor
 
@@ -43,24 +43,18 @@ def mixed_residuals(n, sigma, gen):
     return torch.cat([inside, outside])[torch.randperm(n, generator=gen)]
 
 
-def call_huber(student, y_hat, y, **kwargs):
-    args = ", sigma=" + str(kwargs["sigma"]) if "sigma" in kwargs else ""
-    what = f"huber_loss(y_hat, y{args}) with y_hat of shape {tuple(y_hat.shape)}"
-    what += f" and y of shape {tuple(y.shape)}"
-    return student.call("huber_loss", y_hat, y, what=what, **kwargs), what
-
-
-def check_huber(student, expect, y_hat, y, sigma=None):
+def check_huber(student, expect, y_hat, y, sigma=None, expected=None, hint=""):
+    """Call the student's huber_loss (without sigma when it is None) and compare."""
     kwargs = {} if sigma is None else {"sigma": sigma}
-    got, what = call_huber(student, y_hat, y, **kwargs)
     s = 1.0 if sigma is None else sigma
-    checked(
-        expect.tensor,
-        got,
-        ref.huber_loss(y_hat, y, s),
-        what=what,
-        mistakes=lambda: ref.huber_mistakes(y_hat, y, s),
-    )
+    what = f"huber_loss(y_hat, y{'' if sigma is None else f', sigma={sigma}'})"
+    what += f" with y_hat of shape {tuple(y_hat.shape)} and y of shape {tuple(y.shape)}"
+    got = student.call("huber_loss", y_hat, y, what=what, **kwargs)
+    expected = ref.huber_loss(y_hat, y, s) if expected is None else expected
+    try:
+        checked(expect.tensor, got, expected, what=what, mistakes=lambda: ref.mistakes(y_hat, y, s))
+    except CheckFailed as exc:
+        raise CheckFailed(f"{exc} {hint}".strip()) from None
 
 
 # huber_loss ---------------------------------------------------------------------------------
@@ -93,20 +87,8 @@ def test_continuous_at_sigma(student, expect, gen):
     y = torch.randn(6, 1, generator=gen)
     # Just inside, at, and just outside the threshold, on both sides of zero.
     offsets = torch.tensor([[1 - 1e-3], [1.0], [1 + 1e-3], [-1 + 1e-3], [-1.0], [-1 - 1e-3]])
-    y_hat = y + offsets * sigma
-    got, what = call_huber(student, y_hat, y, sigma=sigma)
-    try:
-        checked(
-            expect.tensor,
-            got,
-            ref.huber_loss(y_hat, y, sigma),
-            what=what,
-            mistakes=lambda: ref.huber_mistakes(y_hat, y, sigma),
-        )
-    except CheckFailed as exc:
-        raise CheckFailed(
-            f"{exc} Near |r| = sigma both zones must give about sigma / 2 = {sigma / 2:.4g}."
-        ) from None
+    hint = f"Near |r| = sigma both zones must give about sigma / 2 = {sigma / 2:.4g}."
+    check_huber(student, expect, y + offsets * sigma, y, sigma, hint=hint)
 
 
 @cell("huber_loss_values")
@@ -115,8 +97,7 @@ def test_flat_labels_are_reshaped(student, expect, gen):
     sigma = draw_sigma(gen, 0.5, 2.0)
     n = int(torch.randint(4, 8, (), generator=gen))
     y = torch.randn(n, generator=gen)
-    y_hat = y.reshape(n, 1) + mixed_residuals(n, sigma, gen)
-    check_huber(student, expect, y_hat, y, sigma)
+    check_huber(student, expect, y.reshape(n, 1) + mixed_residuals(n, sigma, gen), y, sigma)
 
 
 @cell("huber_loss_values")
@@ -125,15 +106,8 @@ def test_default_sigma_matches_smooth_l1(student, expect, gen):
     n = int(torch.randint(6, 10, (), generator=gen))
     y = torch.randn(n, 1, generator=gen)
     y_hat = y + mixed_residuals(n, 1.0, gen)
-    got, what = call_huber(student, y_hat, y)
     expected = torch.nn.SmoothL1Loss(beta=1.0, reduction="none")(y_hat, y)
-    checked(
-        expect.tensor,
-        got,
-        expected,
-        what=what,
-        mistakes=lambda: ref.huber_mistakes(y_hat, y, 1.0),
-    )
+    check_huber(student, expect, y_hat, y, expected=expected)
 
 
 @cell("huber_loss_values")
@@ -146,12 +120,11 @@ def test_inputs_left_unchanged(student, expect, gen):
         "huber_loss", y_hat, y, sigma=sigma, what="huber_loss(y_hat, y, sigma)", return_args=True
     )
     for name, before, after in (("y_hat", y_hat, y_hat_after), ("y", y, y_after)):
-        unchanged = after.values is not None and torch.equal(after.values, before.double())
+        now = show(after.values) if after.values is not None else "unreadable"
         expect.that(
-            unchanged,
-            f"huber_loss changed its input {name} (in place): it was {before.reshape(-1)[:3]}..., "
-            f"then {after.values.reshape(-1)[:3] if after.values is not None else '?'}...; "
-            "compute the residual into a new tensor (r = y_hat - y) instead of `-=`.",
+            after.values is not None and torch.equal(after.values, before.double()),
+            f"huber_loss changed its input {name} in place (it was {show(before)}, then {now}); "
+            "compute the residual as a new tensor (r = y_hat - y) instead of with `-=`.",
         )
 
 
@@ -171,8 +144,7 @@ result = {"subclass": isinstance(model, d2lkit.LinearRegression), "lr": model.lr
 
 PROBE_FIT = """
 import torch, d2lkit
-data = d2lkit.OutlierRegressionData(w, b, noise=0.1, num_train=num_train, num_val=8,
-    batch_size=batch_size, num_outliers=num_outliers, outlier_scale=10.0, seed=data_seed)
+data = d2lkit.OutlierRegressionData(w, b, seed=data_seed, **data_kwargs)
 torch.manual_seed(model_seed)
 model = HuberRegression(lr=lr, sigma=sigma)
 if getattr(model, "board", None) is not None:
@@ -245,19 +217,7 @@ def test_default_sigma_is_one(student, expect, gen):
 @cell("huber_regression")
 def test_short_training_run(student, expect, gen, seed):
     """a short seeded training run ends at the reference's weights"""
-    d = int(torch.randint(1, 4, (), generator=gen))
-    setup = {
-        "w": torch.randn(d, generator=gen) * 2,
-        "b": round(float(torch.randn((), generator=gen)) * 2, 3),
-        "num_train": 48,
-        "batch_size": 12,
-        "num_outliers": 4,
-        "data_seed": seed % 10_000,
-        "model_seed": seed % 9_973,
-        "lr": 0.1,
-        "sigma": draw_sigma(gen, 0.5, 0.9),
-        "max_epochs": 2,
-    }
+    setup = ref.fit_setup(gen, seed)
     what = f"the weight of HuberRegression(lr=0.1, sigma={setup['sigma']}) after 2 epochs"
     got = student.run(PROBE_FIT, what=what, **setup)
     w_ref, b_ref = ref.fit_run(**setup)
@@ -368,10 +328,7 @@ def test_err_mse_matches_setup(student, expect):
 def test_huber_beats_squared_loss(student, expect):
     """the Huber model recovers the weight better: err_huber < err_mse"""
     got = read_errors(student)
-    err_huber, err_mse = (
-        as_float(got["err_huber"], "err_huber"),
-        as_float(got["err_mse"], "err_mse"),
-    )
+    err_huber, err_mse = (as_float(got[name], name) for name in ("err_huber", "err_mse"))
     expect.that(
         err_huber < err_mse,
         f"err_huber = {err_huber:.4g} is not below err_mse = {err_mse:.4g}; with outliers in the "

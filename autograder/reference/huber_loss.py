@@ -62,7 +62,7 @@ def huber_broadcast(y_hat, y, sigma=1.0):
     return torch.where(r.abs() > sigma, r.abs() - sigma / 2, r**2 / (2 * sigma))
 
 
-def huber_mistakes(y_hat, y, sigma):
+def mistakes(y_hat, y, sigma):
     """(name, value) of every known huber_loss mistake on these inputs."""
     return [
         (HUBER_FACTOR, huber_loss_factor(y_hat, y, sigma)),
@@ -75,10 +75,11 @@ def huber_mistakes(y_hat, y, sigma):
 
 def model_loss_mistakes(y_hat, y, sigma):
     """(name, value) of the known mistakes of HuberRegression.loss on these inputs."""
-    mistakes = [(name, value.mean()) for name, value in huber_mistakes(y_hat, y, sigma)]
-    mistakes.append((SUM_NOT_MEAN, huber_loss(y_hat, y, sigma).sum()))
-    mistakes.append((SQUARED_LOSS, d2lkit.mse_loss(y_hat, y)))
-    return mistakes
+    return [
+        *((name, value.mean()) for name, value in mistakes(y_hat, y, sigma)),
+        (SUM_NOT_MEAN, huber_loss(y_hat, y, sigma).sum()),
+        (SQUARED_LOSS, d2lkit.mse_loss(y_hat, y)),
+    ]
 
 
 class HuberRegression(d2lkit.LinearRegression):
@@ -112,20 +113,34 @@ def fit(model, data, max_epochs, seed):
     return net
 
 
-def _fit_weights(
-    factory, w, b, num_train, batch_size, num_outliers, data_seed, model_seed, max_epochs
-):
-    data = d2lkit.OutlierRegressionData(
-        w,
-        b,
-        noise=0.1,
-        num_train=num_train,
-        num_val=8,
-        batch_size=batch_size,
-        num_outliers=num_outliers,
-        outlier_scale=10.0,
-        seed=data_seed,
-    )
+# The data of the graders' short training run (the probe builds the same from these).
+FIT_DATA = {
+    "noise": 0.1,
+    "num_train": 48,
+    "num_val": 8,
+    "batch_size": 12,
+    "num_outliers": 4,
+    "outlier_scale": 10.0,
+}
+
+
+def fit_setup(gen, seed):
+    """The inputs of one short training run, drawn from the check's generator and seed."""
+    d = int(torch.randint(1, 4, (), generator=gen))
+    return {
+        "w": torch.randn(d, generator=gen) * 2,
+        "b": round(float(torch.randn((), generator=gen)) * 2, 3),
+        "data_seed": seed % 10_000,
+        "data_kwargs": FIT_DATA,
+        "model_seed": seed % 9_973,
+        "lr": 0.1,
+        "sigma": round(0.5 + 0.4 * float(torch.rand((), generator=gen)), 3),
+        "max_epochs": 2,
+    }
+
+
+def _fit_weights(factory, w, b, data_seed, data_kwargs, model_seed, max_epochs):
+    data = d2lkit.OutlierRegressionData(w, b, seed=data_seed, **data_kwargs)
     return weights(fit(factory, data, max_epochs, model_seed))
 
 

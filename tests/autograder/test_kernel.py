@@ -24,8 +24,9 @@ def limits():
 def kernel(tmp_path_factory, limits):
     submission = tmp_path_factory.mktemp("submission")
     (submission / "data.csv").write_text("1,2\n")
-    kernel = StudentKernel(submission, limits)
+    kernel = StudentKernel(limits)
     kernel.start()
+    kernel.load_submission(submission)
     yield kernel
     kernel.close()
 

@@ -134,3 +134,13 @@ def test_board_plots_python_floats_too():
     board.draw(2, 0.25, "loss")
     assert board.fig is not None
     assert list(board.fig.axes[0].get_lines()[0].get_ydata()) == [0.5, 0.25]
+
+
+def test_live_boards_can_be_switched_off_by_the_environment(monkeypatch):
+    board = d2l.ProgressBoard()
+    monkeypatch.setattr("d2lkit.board.in_inline_kernel", lambda: True)
+    monkeypatch.setenv("D2LKIT_LIVE_PLOTS", "1")
+    assert board.active
+    monkeypatch.setenv("D2LKIT_LIVE_PLOTS", "0")
+    assert not board.active
+    assert d2l.ProgressBoard(display=True).active  # asking explicitly still draws
