@@ -157,6 +157,11 @@ def run_cell_checks(
         "no:terminal",
         "-p",
         "no:logging",
+        # These two end every session with rounds of gc.collect(): most of a cell's time.
+        "-p",
+        "no:unraisableexception",
+        "-p",
+        "no:threadexception",
         "--capture=no",
         "--assert=plain",  # no import hook: heavy torch imports inside checks stay fast
     ]

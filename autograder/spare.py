@@ -10,6 +10,7 @@ yet: its files are copied in when it is handed out. Left unused, it is shut down
 from __future__ import annotations
 
 import atexit
+import queue
 import threading
 
 from autograder.config import Limits
@@ -21,36 +22,45 @@ WARM_UP = "import torch, d2lkit, torch._dynamo, matplotlib.pyplot\n"
 class SpareKernel:
     def __init__(self):
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._requests: queue.Queue[Limits] = queue.Queue()
+        self._ready = threading.Event()
+        self._ready.set()  # nothing under way
         self._kernel: StudentKernel | None = None
         self._limits: Limits | None = None
+        self._worker: threading.Thread | None = None
 
     def prepare(self, limits: Limits) -> None:
         """Start a spare in the background, unless one is already there or on its way."""
         with self._lock:
-            if self._thread is not None or self._kernel is not None:
+            if self._kernel is not None or not self._ready.is_set():
                 return
+            if self._worker is None:
+                # One long-lived thread starts every spare: the sandbox ties a kernel's life
+                # to the thread that launched it, so that thread must outlive the kernel.
+                self._worker = threading.Thread(target=self._serve, daemon=True)
+                self._worker.start()
+            self._ready.clear()
             self._limits = limits
-            self._thread = threading.Thread(target=self._start, args=(limits,), daemon=True)
-            self._thread.start()
+            self._requests.put(limits)
 
-    def _start(self, limits: Limits) -> None:
-        kernel = StudentKernel(limits)
-        try:
-            kernel.start(warm_up=WARM_UP)
-        except Exception:
-            kernel.close()
-            kernel = None
-        with self._lock:
-            self._kernel = kernel
+    def _serve(self) -> None:
+        while True:
+            limits = self._requests.get()
+            kernel = StudentKernel(limits)
+            try:
+                kernel.start(warm_up=WARM_UP)
+            except Exception:
+                kernel.close()
+                kernel = None
+            with self._lock:
+                self._kernel = kernel
+            self._ready.set()
 
     def take(self, limits: Limits) -> StudentKernel:
         """A started kernel: the spare if it is ready and fits, otherwise a new one."""
-        thread = self._thread
-        if thread is not None:
-            thread.join()
+        self._ready.wait()
         with self._lock:
-            kernel, self._kernel, self._thread = self._kernel, None, None
+            kernel, self._kernel = self._kernel, None
             fits = self._limits == limits
         if kernel is not None and fits and kernel.alive:
             return kernel
@@ -61,11 +71,11 @@ class SpareKernel:
         return kernel
 
     def close(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-        if self._kernel is not None:
-            self._kernel.close()
-            self._kernel = None
+        self._ready.wait()
+        with self._lock:
+            kernel, self._kernel = self._kernel, None
+        if kernel is not None:
+            kernel.close()
 
 
 SPARE = SpareKernel()

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbformat.v4 import new_code_cell
+from nbformat.v4 import new_code_cell, new_output
 
 from autograder.kernel import ANSWER_MIME
 from autograder.notebooks import answers, fill_release, nbgrader_meta
@@ -345,14 +345,7 @@ def build(case: Case, course_dir: Path):
     graded = _cell(nb, TARGET_CELL)
     if case.tamper == "edit_graded_cell":
         graded.source = "pass"
-        graded.outputs = [
-            {
-                "output_type": "execute_result",
-                "data": {"text/plain": "2.0"},
-                "metadata": {},
-                "execution_count": 1,
-            }
-        ]
+        graded.outputs = [new_output("execute_result", data={"text/plain": "2.0"})]
     elif case.tamper == "empty_graded_cell":
         graded.source = ""
     elif case.tamper == "delete_graded_cell":

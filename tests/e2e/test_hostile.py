@@ -45,7 +45,7 @@ def batch(tmp_path_factory):
     course_dir = copy_course(tmp_path_factory.mktemp("hostile"))
     settings = (course_dir / "course.toml").read_text()
     # Short limits keep the endless loops quick; everything honest fits in them easily.
-    settings = settings.replace("cell_timeout = 90", "cell_timeout = 15")
+    settings = settings.replace("cell_timeout = 90", "cell_timeout = 10")
     settings = settings.replace("memory_mb = 6144", "memory_mb = 3072")
     (course_dir / "course.toml").write_text(settings)
     nbgrader(course_dir, "generate_assignment", ASSIGNMENT, "--force")
@@ -82,7 +82,8 @@ def feedback_text(batch, student) -> str:
     for cell in nb.cells:
         parts.append(cell.source if cell.cell_type == "markdown" else "")
         for output in cell.get("outputs", []):
-            parts.append(output.get("text", "") or str(output.get("evalue", "")))
+            error = f"{output.get('ename', '')}: {output.get('evalue', '')}"
+            parts.append(output.get("text", "") or error)
     return "\n".join(parts)
 
 
@@ -132,6 +133,8 @@ def test_course_files_and_the_kit_are_byte_identical_afterwards(batch):
 
 
 def test_feedback_shows_no_grader_code(batch):
+    # Student code may name the graders (the attacks do); grader code itself must not appear.
+    hidden = ("check_here", "BEGIN HIDDEN TESTS", "def test_", "pytest.mark.cell", "Marking scheme")
     for html in (batch["dir"] / "feedback").rglob("*.html"):
         text = html.read_text()
-        assert "check_here" not in text and "autograder" not in text, html
+        assert not [h for h in hidden if h in text], html

@@ -22,7 +22,9 @@ def test_board_displays_once_and_updates_in_place_in_a_kernel():
     try:
         # Without MPLBACKEND the kernel picks the inline backend, as JupyterLab's would
         # (the test session itself runs with Agg).
-        env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+        # Live boards are on, as for a student (the test session turns them off).
+        hidden = ("MPLBACKEND", "D2LKIT_LIVE_PLOTS")
+        env = {k: v for k, v in os.environ.items() if k not in hidden}
         km, kc = jupyter_client.start_new_kernel(kernel_name="python3", env=env)
     except Exception as exc:  # no kernelspec on this machine
         pytest.skip(f"no Jupyter kernel available: {exc}")

@@ -62,6 +62,7 @@ def test_auto_display_is_off_outside_a_notebook(fit_small):
 
 
 def test_auto_display_needs_a_kernel_with_the_inline_backend(monkeypatch):
+    monkeypatch.delenv("D2LKIT_LIVE_PLOTS", raising=False)
     board = d2l.ProgressBoard()
     monkeypatch.setattr(d2lkit.board, "_kernel_shell", lambda: object())
     monkeypatch.setattr(
