@@ -10,6 +10,9 @@ the cells before it are replayed, so later answers can still be graded.
 
 from __future__ import annotations
 
+import importlib
+import threading
+import time
 from pathlib import Path
 
 from nbformat.v4 import new_output
@@ -72,12 +75,23 @@ class _Session:
                 return
 
 
+def _load_training_stack() -> None:
+    # torch.optim imports its compiler stack on first use: seconds the reference answers
+    # would otherwise spend while a student's kernel sits waiting. Load it alongside.
+    importlib.import_module("torch._dynamo")
+
+
 class GradeInSandbox(NbGraderPreprocessor):
     """Run the student's cells confined; grade each graded test cell from outside."""
 
     course_root = Unicode("", help="The course directory (holding course.toml).").tag(config=True)
 
+    _warming = None
+
     def preprocess(self, nb, resources):
+        if GradeInSandbox._warming is None:
+            GradeInSandbox._warming = threading.Thread(target=_load_training_stack, daemon=True)
+            GradeInSandbox._warming.start()
         course = load_course(Path(self.course_root or ".").resolve())
         info = resources["nbgrader"]
         submission = Path(resources["metadata"]["path"])
@@ -86,7 +100,9 @@ class GradeInSandbox(NbGraderPreprocessor):
         if unreadable:
             session.broken = "the submitted file could not be read"
         else:
+            started = time.monotonic()
             session.start(submission)
+            self.log.debug("kernel ready after %.2f s", time.monotonic() - started)
         try:
             count = 0
             for cell in nb.cells:
@@ -94,10 +110,13 @@ class GradeInSandbox(NbGraderPreprocessor):
                     continue
                 count += 1
                 cell.execution_count = count
+                started = time.monotonic()
                 if is_graded_test(cell):
                     self._grade(cell, course, info, session)
                 else:
                     self._run(cell, session)
+                name = nbgrader_meta(cell).get("grade_id", f"cell {count}")
+                self.log.debug("%s took %.2f s", name, time.monotonic() - started)
         finally:
             session.close()
         return nb, resources

@@ -69,10 +69,10 @@ class StudentKernel:
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self._private = Path(tempfile.mkdtemp(prefix="d2lkit-grader-"))
-        self.workdir = self._private / "work"
+        self.private_dir = Path(tempfile.mkdtemp(prefix="d2lkit-grader-"))
+        self.workdir = self.private_dir / "work"
         (self.workdir / ".config").mkdir(parents=True)
-        conn_dir = self._private / "conn"
+        conn_dir = self.private_dir / "conn"
         conn_dir.mkdir()
         sandbox.prepare_workdir(self.workdir)
         self._conn_file = conn_dir / "kernel.json"
@@ -157,7 +157,7 @@ class StudentKernel:
 
     def close(self) -> None:
         self.stop()
-        shutil.rmtree(self._private, ignore_errors=True)
+        shutil.rmtree(self.private_dir, ignore_errors=True)
 
     def execute(self, code: str, timeout: float | None = None) -> Execution:
         """Run `code`; never raises for anything the code does."""

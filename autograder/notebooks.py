@@ -84,8 +84,14 @@ def _strip_lines(source: str, begin: str, end: str, keep_inside: bool) -> str:
     return "\n".join(out)
 
 
+MARKING_SCHEME = "**Marking scheme**"
+
+
 def reference_answer(cell: Any) -> str:
-    """What a student who wrote the reference solution has in this cell."""
+    """What a student who wrote the reference solution has in this cell: the code without the
+    solution markers, or a written answer without the marking scheme that follows it."""
+    if cell.cell_type == "markdown":
+        return cell.source.split(MARKING_SCHEME)[0].rstrip()
     return _strip_lines(cell.source, BEGIN, END, keep_inside=True)
 
 

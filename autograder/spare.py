@@ -2,21 +2,30 @@
 
 nbgrader grades notebooks one after another in one process. While a notebook is graded, a
 fresh kernel for the next one starts in the background and imports what every notebook of
-this course imports (torch, the kit, matplotlib, and the compiler stack that torch.optim
-loads on first use), so the next notebook gets a ready kernel. The spare has no submission
-yet: its files are copied in when it is handed out. Left unused, it is shut down at exit.
+this course imports (torch and the kit), so the next notebook gets a ready kernel. The spare
+has no submission yet: its files are copied in when it is handed out. Left unused, it is
+shut down at exit.
 """
 
 from __future__ import annotations
 
 import atexit
 import queue
+import shutil
 import threading
 
 from autograder.config import Limits
 from autograder.kernel import StudentKernel
 
-WARM_UP = "import torch, d2lkit, torch._dynamo, matplotlib.pyplot\n"
+# What every notebook imports first. The compiler stack that torch.optim loads on its first
+# use (seconds of imports) is loaded by a background thread, so a notebook that trains finds
+# it ready and one that does not need not wait for it.
+WARM_UP = (
+    "import torch, d2lkit\n"
+    "import importlib as _il, threading as _th\n"
+    "_th.Thread(target=_il.import_module, args=('torch._dynamo',), daemon=True).start()\n"
+    "del _il, _th\n"
+)
 
 
 class SpareKernel:
@@ -26,6 +35,7 @@ class SpareKernel:
         self._ready = threading.Event()
         self._ready.set()  # nothing under way
         self._kernel: StudentKernel | None = None
+        self._starting: StudentKernel | None = None
         self._limits: Limits | None = None
         self._worker: threading.Thread | None = None
 
@@ -47,13 +57,15 @@ class SpareKernel:
         while True:
             limits = self._requests.get()
             kernel = StudentKernel(limits)
+            with self._lock:
+                self._starting = kernel
             try:
                 kernel.start(warm_up=WARM_UP)
             except Exception:
                 kernel.close()
                 kernel = None
             with self._lock:
-                self._kernel = kernel
+                self._kernel, self._starting = kernel, None
             self._ready.set()
 
     def take(self, limits: Limits) -> StudentKernel:
@@ -71,11 +83,14 @@ class SpareKernel:
         return kernel
 
     def close(self) -> None:
-        self._ready.wait()
+        """At exit: stop a ready spare; one still starting dies with this process (its
+        sandbox is tied to it), so only its scratch folder needs removing, without waiting."""
         with self._lock:
-            kernel, self._kernel = self._kernel, None
+            kernel, starting, self._kernel = self._kernel, self._starting, None
         if kernel is not None:
             kernel.close()
+        if starting is not None:
+            shutil.rmtree(starting.private_dir, ignore_errors=True)
 
 
 SPARE = SpareKernel()
