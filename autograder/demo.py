@@ -63,10 +63,9 @@ def submission(student: str, assignment: str, notebook: str):
 
 
 def autograded_points(course_dir: Path, student: str, assignment: str, notebook: str):
-    """(score, max) over the autograded cells; hand-graded answers wait for the formgrader."""
-    scores = cell_scores(course_dir, student, assignment, notebook)
-    auto = [(s, m) for s, m in scores.values() if s is not None]
-    return sum(s for s, _ in auto), sum(m for _, m in auto)
+    """(score, max) over the autograded (code) cells; written answers wait for the formgrader."""
+    scores = cell_scores(course_dir, student, assignment, notebook, cell_type="code")
+    return sum(s or 0.0 for s, _ in scores.values()), sum(m for _, m in scores.values())
 
 
 def failed_checks(course_dir: Path, student: str, assignment: str, notebook: str) -> list[str]:
@@ -94,8 +93,8 @@ def print_table(course: Course, table: dict) -> None:
         for nb in course.notebooks:
             score, max_score = table[student, nb.name]
             got, out_of = got + score, out_of + max_score
-            row += f"{score:g}/{max_score:g}".rjust(width)
-        print(row + f"{got:g}/{out_of:g}".rjust(12))
+            row += f"{score:.3g}/{max_score:g}".rjust(width)
+        print(row + f"{got:.3g}/{out_of:g}".rjust(12))
 
 
 def plot_scores(course: Course, table: dict, path: Path) -> None:
@@ -112,8 +111,8 @@ def plot_scores(course: Course, table: dict, path: Path) -> None:
         ax.bar([i + k * width for i in range(len(names))], shares, width, label=student)
     ax.set_xticks([i + width for i in range(len(names))], names)
     ax.set_ylabel("autograded score (%)")
-    ax.set_ylim(0, 105)
-    ax.legend(loc="upper right", fontsize="small")
+    ax.set_ylim(0, 125)  # headroom for the legend above the bars
+    ax.legend(loc="upper center", ncols=len(STUDENTS), fontsize="small")
     ax.set_title("Autograded scores")
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -74,26 +74,18 @@ def submit(course_dir: Path, student: str, assignment: str, notebook: str, conte
 
 
 def cell_scores(
-    course_dir: Path, student: str, assignment: str, notebook: str
+    course_dir: Path, student: str, assignment: str, notebook: str, cell_type: str | None = None
 ) -> dict[str, tuple[float | None, float]]:
-    """grade_id -> (automatic score, max score) of one student's notebook in the gradebook.
-    The automatic score is None for hand-graded cells; the dict is empty without a submission."""
+    """grade_id -> (automatic score, max score) of one student's notebook in the gradebook,
+    for graded cells of `cell_type` ("code" or "markdown") or all. The automatic score is None
+    for hand-graded answers; the dict is empty when there is no submission."""
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
         try:
             submission = gb.find_submission_notebook(notebook, assignment, student)
         except MissingEntry:
             return {}
-        return {g.name: (g.auto_score, g.max_score) for g in submission.grades}
-
-
-def notebook_score(
-    course_dir: Path, student: str, assignment: str, notebook: str
-) -> tuple[float, float]:
-    """(score, max score) of one student's notebook; unmarked hand-graded cells count 0."""
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
-        max_score = gb.find_notebook(notebook, assignment).max_score
-        try:
-            submission = gb.find_submission_notebook(notebook, assignment, student)
-        except MissingEntry:
-            return 0.0, max_score
-        return submission.score, max_score
+        return {
+            g.name: (g.auto_score, g.max_score)
+            for g in submission.grades
+            if cell_type is None or g.cell_type == cell_type
+        }
