@@ -85,14 +85,16 @@ def test_scalar_tensor_float64(student, expect, gen):
 
 @cell("frobenius_sq")
 def test_input_unchanged(student, expect, gen):
-    """frobenius_sq leaves X unchanged"""
+    """frobenius_sq gives the right value and leaves X unchanged"""
     m, n = _sizes(gen)
     X = _matrix(gen, m, n)
     what = f"frobenius_sq(X) for a {m} x {n} X"
     try:
-        _, (after,) = student.call("frobenius_sq", X, what=what, return_args=True)
+        got, (after,) = student.call("frobenius_sq", X, what=what, return_args=True)
     except CheckFailed:
         raise CheckFailed(f"{what} failed, so it could not be checked for side effects.") from None
+    # Leaving X alone is only worth a point in an answer that is otherwise right.
+    expect.number(got, float(ref.frobenius_sq(X)), what=what, mistakes=ref.frobenius_sq_mistakes(X))
     expect.that(
         isinstance(after, StudentTensor) and torch.equal(after.values.float(), X),
         f"{what} changed X in place; compute the result without modifying X.",

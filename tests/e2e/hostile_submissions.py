@@ -26,7 +26,9 @@ WRONG = "def frobenius_sq(X):\n    return X.abs().sum()\n"
 @dataclass(frozen=True)
 class Case:
     name: str
-    expect: str  # "full": keeps every point; "below": loses points on TARGET_CELL; "zero": all 0
+    # "full": keeps every point; "below": loses points on TARGET_CELL; "cell_zero": scores 0
+    # on TARGET_CELL; "zero": scores 0 everywhere
+    expect: str
     code: str = ""  # replacement for the target answer cell
     message: str = ""  # fragment the feedback must show
     tamper: str = ""  # name of a notebook transformation below, or a raw file kind
@@ -211,38 +213,40 @@ BAD_INPUT = [
     Case("wrong_nbformat", "zero", tamper="wrong_nbformat", message="not a valid notebook"),
     Case(
         "returns_nan",
-        "below",
+        "cell_zero",
         "import torch\ndef frobenius_sq(X):\n    return torch.tensor(float('nan'))\n",
         "NaN",
     ),
     Case(
         "returns_infinity",
-        "below",
+        "cell_zero",
         "import torch\ndef frobenius_sq(X):\n    return torch.tensor(float('inf'))\n",
         "inf",
     ),
     Case(
         "returns_wrong_shape",
-        "below",
+        "cell_zero",
         "def frobenius_sq(X):\n    return (X ** 2).sum(dim=0)\n",
         "shape",
     ),
     Case(
         "returns_wrong_dtype",
-        "below",
+        "cell_zero",
         "import torch\ndef frobenius_sq(X):\n    return (X ** 2).sum().to(torch.int64)\n",
         "dtype",
     ),
     Case(
         "returns_wrong_device",
-        "below",
+        "cell_zero",
         "import torch\ndef frobenius_sq(X):\n    return torch.empty((), device='meta')\n",
         "device",
     ),
-    Case("returns_none", "below", "def frobenius_sq(X):\n    result = (X ** 2).sum()\n", "None"),
+    Case(
+        "returns_none", "cell_zero", "def frobenius_sq(X):\n    result = (X ** 2).sum()\n", "None"
+    ),
     Case(
         "raises",
-        "below",
+        "cell_zero",
         "def frobenius_sq(X):\n    raise ValueError('not done yet')\n",
         "raised ValueError",
     ),

@@ -92,9 +92,17 @@ def test_the_batch_finishes_without_an_error(batch):
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.expect == "below"], ids=lambda c: c.name)
-def test_an_attack_or_bad_answer_never_earns_full_points(batch, case):
+def test_an_attack_never_earns_full_points(batch, case):
     score, top = scores_of(batch, f"case_{case.name}")[TARGET_CELL]
     assert score < top, feedback_text(batch, f"case_{case.name}")
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.expect == "cell_zero"], ids=lambda c: c.name
+)
+def test_a_bad_answer_scores_zero_on_its_cell(batch, case):
+    score, _ = scores_of(batch, f"case_{case.name}")[TARGET_CELL]
+    assert score == 0, feedback_text(batch, f"case_{case.name}")
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.message], ids=lambda c: c.name)
