@@ -108,9 +108,7 @@ def encode(obj, depth=0):
 
 
 def _decode_float(value):
-    if isinstance(value, str):
-        return float(value)
-    return float(value)
+    return float(value)  # also turns the spelled-out "nan", "inf" and "-inf" back
 
 
 def decode(data):
@@ -142,9 +140,10 @@ def decode(data):
 
 
 def _describe_exception(exc):
-    message = _short_repr(exc.args[0]) if len(exc.args) == 1 else _short_repr(exc.args)
     if len(exc.args) == 1 and isinstance(exc.args[0], str):
-        message = exc.args[0][:MAX_TEXT]
+        message = exc.args[0][:MAX_TEXT]  # the usual case: show the text without quotes
+    else:
+        message = _short_repr(exc.args[0] if len(exc.args) == 1 else exc.args)
     return {"status": "raised", "type": _type_name(exc), "message": message}
 
 
