@@ -32,15 +32,16 @@ from nbgrader.preprocessors import (  # noqa: E402
 )
 
 from autograder.config import load_course  # noqa: E402
-from autograder.grading import GradeInSandbox  # noqa: E402
-from autograder.intake import LenientNotebookExporter, RebuildFromRelease  # noqa: E402
-from autograder.release import ApplyCoursePoints  # noqa: E402
+from autograder.steps.grading import GradeInSandbox  # noqa: E402
+from autograder.steps.intake import LenientNotebookExporter, RebuildFromRelease  # noqa: E402
+from autograder.steps.release import ApplyCoursePoints  # noqa: E402
 
 course = load_course(ROOT)
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.course_id = course.id
+c.CourseDirectory.db_url = course.db_url
 
 for step in (ApplyCoursePoints, RebuildFromRelease, GradeInSandbox):
     c[step.__name__].course_root = str(ROOT)

@@ -31,6 +31,17 @@ class Limits:
     max_file_mb: int = 64
     max_output_kb: int = 256
     max_restarts: int = 3
+    # Size of the kernel's writable scratch space (its working folder, /tmp), MiB.
+    scratch_mb: int = 512
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What a submission folder may hold; everything in it is the student's, untrusted."""
+
+    max_files: int = 100
+    max_file_mb: int = 20
+    max_total_mb: int = 100
 
 
 @dataclass(frozen=True)
@@ -61,8 +72,16 @@ class Course:
     id: str
     grading_seed: int
     limits: Limits
+    intake: Intake
     tolerance: Tolerance
     notebooks: tuple[Notebook, ...]
+    # SQLAlchemy URL of the gradebook; empty means nbgrader's SQLite file in the course root.
+    db_url_setting: str = ""
+
+    @property
+    def db_url(self) -> str:
+        """The gradebook every tool of this course reads and writes."""
+        return self.db_url_setting or f"sqlite:///{self.root / 'gradebook.db'}"
 
     @property
     def assignments(self) -> tuple[str, ...]:
@@ -113,7 +132,7 @@ def _section(data: dict[str, Any], name: str, cls: type) -> Any:
 
 def parse_course(data: dict[str, Any], root: Path) -> Course:
     """Check the structure of a parsed course.toml and turn it into a `Course`."""
-    unknown = sorted(set(data) - {"course", "limits", "tolerance", "assignments"})
+    unknown = sorted(set(data) - {"course", "limits", "intake", "tolerance", "assignments"})
     if unknown:
         raise CourseConfigError(f"unknown table(s) in course.toml: {', '.join(unknown)}")
     course = data.get("course")
@@ -122,11 +141,14 @@ def parse_course(data: dict[str, Any], root: Path) -> Course:
     missing = [k for k in ("id", "grading_seed") if k not in course]
     if missing:
         raise CourseConfigError(f"[course] is missing {', '.join(missing)}")
-    extra = sorted(set(course) - {"id", "grading_seed"})
+    extra = sorted(set(course) - {"id", "grading_seed", "db_url"})
     if extra:
         raise CourseConfigError(f"unknown key(s) in [course]: {', '.join(extra)}")
     if not isinstance(course["grading_seed"], int) or isinstance(course["grading_seed"], bool):
         raise CourseConfigError("[course] grading_seed must be an integer")
+    db_url = course.get("db_url", "")
+    if not isinstance(db_url, str):
+        raise CourseConfigError("[course] db_url must be a string (an SQLAlchemy URL)")
 
     notebooks = []
     assignments = data.get("assignments")
@@ -152,8 +174,10 @@ def parse_course(data: dict[str, Any], root: Path) -> Course:
         id=str(course["id"]),
         grading_seed=course["grading_seed"],
         limits=_section(data, "limits", Limits),
+        intake=_section(data, "intake", Intake),
         tolerance=_section(data, "tolerance", Tolerance),
         notebooks=tuple(notebooks),
+        db_url_setting=db_url,
     )
 
 

@@ -13,7 +13,6 @@ import shutil
 import time
 from pathlib import Path
 
-from autograder import sandbox
 from autograder.config import REPO_ROOT, Course, load_course
 from autograder.notebooks import (
     Variant,
@@ -24,6 +23,7 @@ from autograder.notebooks import (
     read,
 )
 from autograder.pipeline import cell_scores, copy_course, nbgrader, submit
+from autograder.sandbox import confine
 from autograder.variants import load_variants
 
 DEMO_DIR = REPO_ROOT / ".demo"
@@ -124,7 +124,7 @@ def main() -> None:
     shutil.rmtree(DEMO_DIR, ignore_errors=True)
     course_dir = copy_course(DEMO_DIR / "course")
     course = load_course(course_dir)
-    print(f"Course {course.id} in {course_dir}; student kernels run with {sandbox.describe()}.")
+    print(f"Course {course.id} in {course_dir}; student kernels run with {confine.describe()}.")
     for assignment in course.assignments:
         nbgrader(course_dir, "generate_assignment", assignment, "--force")
         for student in STUDENTS:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from autograder.config import load_course
-from autograder.runner import run_cell_checks
-from autograder.student import LocalStudent
+from autograder.judging.runner import run_cell_checks
+from autograder.judging.student import LocalStudent
 
 
 def check_here(notebook: str, cell_id: str, namespace: dict[str, Any]) -> None:

@@ -1,1 +1,1 @@
-"""Hidden pytest graders, one module per notebook; see autograder.runner."""
+"""Hidden pytest graders, one module per notebook; see autograder.judging.runner."""

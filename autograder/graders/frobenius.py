@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from autograder.checks import CheckFailed, Mistake
+from autograder.judging.checks import CheckFailed, Mistake
 from autograder.reference import frobenius as ref
-from autograder.wire import StudentTensor
+from autograder.wire.plain import StudentTensor
 
 cell = pytest.mark.cell
 

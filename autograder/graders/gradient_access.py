@@ -9,7 +9,7 @@ come from autograder.reference.gradient_access (closed forms, or the same seeded
 import pytest
 import torch
 
-from autograder.checks import CheckFailed, Mistake, describe, show
+from autograder.judging.checks import CheckFailed, Mistake, describe, show
 from autograder.reference import gradient_access as ref
 
 cell = pytest.mark.cell

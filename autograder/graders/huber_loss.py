@@ -10,9 +10,9 @@ import math
 import pytest
 import torch
 
-from autograder.checks import FLOAT_DTYPES, CheckFailed, Mistake, describe, show
+from autograder.judging.checks import FLOAT_DTYPES, CheckFailed, Mistake, describe, show
 from autograder.reference import huber_loss as ref
-from autograder.wire import StudentTensor
+from autograder.wire.plain import StudentTensor
 
 cell = pytest.mark.cell
 

@@ -7,11 +7,11 @@ their `sweep` on hidden lambdas, and compare the plain numbers with the same see
 import pytest
 import torch
 
-from autograder.checks import CheckFailed, Mistake
 from autograder.config import load_course
+from autograder.judging.checks import CheckFailed, Mistake
+from autograder.judging.runner import check_seed
 from autograder.reference import lambda_sweep as ref
-from autograder.runner import check_seed
-from autograder.wire import StudentTensor
+from autograder.wire.plain import StudentTensor
 
 cell = pytest.mark.cell
 

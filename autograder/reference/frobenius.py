@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from autograder.checks import Mistake
+from autograder.judging.checks import Mistake
 
 TRACE_X_X = "trace(X @ X) for trace(X.T @ X)"
 NORM = "the norm ||X||_F where the squared norm ||X||_F^2 is meant"

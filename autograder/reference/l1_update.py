@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 
 import d2lkit
-from autograder.checks import Mistake
+from autograder.judging.checks import Mistake
 
 L2_UPDATE = "the L2 update (lambd * w) where the L1 update (lambd * sign(w)) is asked"
 SIGN_FLIPPED = "the penalty's sign flipped"

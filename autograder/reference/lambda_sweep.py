@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 import d2lkit
-from autograder.checks import Mistake
+from autograder.judging.checks import Mistake
 
 # A tiny version of the section's data set: many inputs, few examples. num_val is not a
 # multiple of batch_size, so a loss averaged over batches differs from the whole-split loss.

@@ -5,9 +5,9 @@ import math
 import pytest
 import torch
 
-from autograder.checks import CheckFailed, Expect, Mistake
 from autograder.config import load_course
-from autograder.wire import StudentObject, StudentTensor
+from autograder.judging.checks import CheckFailed, Expect, Mistake
+from autograder.wire.plain import StudentObject, StudentTensor
 
 
 @pytest.fixture

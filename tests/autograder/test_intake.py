@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from autograder.config import REPO_ROOT
-from autograder.intake import NOTE_KEY, LenientNotebookExporter, RebuildFromRelease
 from autograder.notebooks import is_graded_test, is_solution, nbgrader_meta, read, release_path
+from autograder.steps.intake import NOTE_KEY, LenientNotebookExporter, RebuildFromRelease
 
 ASSIGNMENT, NOTEBOOK = "linear_regression", "huber_loss"
 

@@ -6,13 +6,14 @@ import os
 import pytest
 import torch
 
-from autograder import sandbox
-from autograder.checks import CheckFailed
 from autograder.config import REPO_ROOT, load_course
-from autograder.kernel import KernelStudent, StudentKernel
+from autograder.judging.checks import CheckFailed
+from autograder.judging.kernel_student import KernelStudent
+from autograder.sandbox import confine
+from autograder.sandbox.kernel import StudentKernel
 
 pytestmark = pytest.mark.slow
-confined = pytest.mark.skipif(sandbox.mode() == "limits", reason="bubblewrap is not installed")
+confined = pytest.mark.skipif(confine.mode() == "limits", reason="bubblewrap is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +54,15 @@ def test_course_files_and_graders_do_not_exist_in_the_sandbox(kernel):
 
 @confined
 def test_the_installed_kit_is_read_only(kernel):
-    target = sandbox.kit_location() / "injected.py"
+    target = confine.kit_location() / "injected.py"
     result, _ = run(kernel, f"open({str(target)!r}, 'w').write('x')")
     assert result.status == "error" and not target.exists()
 
 
-@pytest.mark.skipif(sandbox.mode() != "root", reason="needs root to switch to nobody")
+@pytest.mark.skipif(confine.mode() != "root", reason="needs root to switch to nobody")
 def test_the_kernel_runs_unprivileged_and_cannot_signal_the_grader(kernel):
     _, text = run(kernel, "import os; print(os.getuid())")
-    assert text.strip() == str(sandbox.NOBODY)
+    assert text.strip() == str(confine.NOBODY)
     result, _ = run(kernel, f"import os, signal; os.kill({os.getpid()}, signal.SIGKILL)")
     assert result.status == "error"  # the grader is still here to read the error
 
@@ -73,7 +74,7 @@ def test_a_memory_bomb_fails_inside_the_kernel(kernel):
         kernel.restart()
 
 
-@pytest.mark.skipif(sandbox.mode() != "root", reason="the process limit needs root")
+@pytest.mark.skipif(confine.mode() != "root", reason="the process limit needs root")
 def test_a_fork_bomb_hits_the_process_limit(kernel, limits):
     code = (
         "import os, time\nborn = 0\ntry:\n"

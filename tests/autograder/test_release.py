@@ -6,7 +6,7 @@ import pytest
 
 from autograder.config import REPO_ROOT, CourseConfigError, load_course
 from autograder.notebooks import is_graded_test, nbgrader_meta, read, source_path
-from autograder.release import ApplyCoursePoints
+from autograder.steps.release import ApplyCoursePoints
 
 ASSIGNMENT, NOTEBOOK = "linear_regression", "huber_loss"
 RESOURCES = {"nbgrader": {"assignment": ASSIGNMENT, "notebook": NOTEBOOK}}

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from autograder.config import load_course
-from autograder.runner import check_seed, run_cell_checks
-from autograder.student import LocalStudent
+from autograder.judging.runner import check_seed, run_cell_checks
+from autograder.judging.student import LocalStudent
 
 FIXTURE_GRADERS = Path(__file__).resolve().parents[1] / "fixtures" / "graders"
 

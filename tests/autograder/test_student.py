@@ -5,8 +5,8 @@ import sys
 import pytest
 import torch
 
-from autograder.checks import CheckFailed
-from autograder.student import LocalStudent
+from autograder.judging.checks import CheckFailed
+from autograder.judging.student import LocalStudent
 
 
 @pytest.fixture

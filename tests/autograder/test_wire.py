@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import kernel_side
-from autograder.wire import StudentObject, StudentTensor, WireError, from_plain, read_envelope
+from autograder.wire import kernel_side
+from autograder.wire.plain import StudentObject, StudentTensor, WireError, from_plain, read_envelope
 
 
 def roundtrip(value):

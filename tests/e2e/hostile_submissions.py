@@ -15,8 +15,8 @@ from pathlib import Path
 
 from nbformat.v4 import new_code_cell, new_output
 
-from autograder.kernel import ANSWER_MIME
 from autograder.notebooks import answers, fill_release, nbgrader_meta
+from autograder.sandbox.kernel import ANSWER_MIME
 
 ASSIGNMENT, NOTEBOOK = "weight_decay", "frobenius"
 TARGET_CELL, TARGET_ANSWER = "frobenius_sq", "frobenius_sq_impl"
@@ -75,7 +75,9 @@ pytest.approx = lambda *a, **k: Anything()
         "below",
         _code("""
 import sys, types
-for name in ("autograder", "autograder.checks", "autograder.runner", "autograder.wire"):
+for name in (
+    "autograder", "autograder.judging.checks", "autograder.judging.runner", "autograder.wire.plain"
+):
     fake = types.ModuleType(name)
     fake.CheckFailed = Exception
     sys.modules[name] = fake

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
 from autograder.notebooks import answers, fill_release, read
 from autograder.pipeline import cell_scores, copy_course, nbgrader, submit
+from autograder.sandbox import confine
 
 from .hostile_submissions import ASSIGNMENT, CASES, NOTEBOOK, TARGET_CELL, build
 
@@ -53,7 +53,7 @@ def batch(tmp_path_factory):
     submit(course_dir, EARLIER, ASSIGNMENT, NOTEBOOK, honest_notebook())
     nbgrader(course_dir, "autograde", ASSIGNMENT)
     earlier = cell_scores(course_dir, EARLIER, ASSIGNMENT, NOTEBOOK)
-    kit = sandbox.kit_location()
+    kit = confine.kit_location()
     before = fingerprint(course_dir, kit)
 
     submit(course_dir, BEFORE, ASSIGNMENT, NOTEBOOK, honest_notebook())

@@ -10,9 +10,9 @@ import importlib
 import pytest
 
 from autograder.config import load_course
+from autograder.judging.runner import run_cell_checks
+from autograder.judging.student import LocalStudent
 from autograder.notebooks import is_graded_test, nbgrader_meta, read, run_namespace, source_path
-from autograder.runner import run_cell_checks
-from autograder.student import LocalStudent
 from autograder.variants import load_variants, notebooks_with_variants
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 
 from autograder.config import Tolerance
-from autograder.wire import StudentObject, StudentTensor
+from autograder.wire.plain import StudentObject, StudentTensor
 
 FLOAT_DTYPES = ("torch.float16", "torch.bfloat16", "torch.float32", "torch.float64")
 

@@ -15,7 +15,7 @@ import shutil
 import threading
 
 from autograder.config import Limits
-from autograder.kernel import StudentKernel
+from autograder.sandbox.kernel import StudentKernel
 
 # What every notebook imports first. The compiler stack that torch.optim loads on its first
 # use (seconds of imports) is loaded by a background thread, so a notebook that trains finds

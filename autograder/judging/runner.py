@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from autograder.checks import CheckFailed, Expect
 from autograder.config import Course
-from autograder.student import Student
+from autograder.judging.checks import CheckFailed, Expect
+from autograder.judging.student import Student
 
-GRADERS_DIR = Path(__file__).resolve().parent / "graders"
+GRADERS_DIR = Path(__file__).resolve().parent.parent / "graders"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """`GradeInSandbox`: nbgrader's execute step, replaced by confined execution and outside verdicts.
 
-The student's cells run in a sandboxed kernel (autograder.kernel). Graded test cells are not
+The student's cells run in a sandboxed kernel (autograder.sandbox.kernel). Graded test cells are not
 run there at all: at their place in the notebook the hidden pytest graders question the
 student's code from this process, and the cell's outputs become the verdict, written here:
 the report as stdout and the points as the cell's result, which nbgrader's SaveAutoGrades
@@ -20,11 +20,12 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from autograder.config import Course, Limits, load_course
-from autograder.intake import NOTE_KEY
-from autograder.kernel import KernelStudent, StudentKernel
+from autograder.judging.kernel_student import KernelStudent
+from autograder.judging.runner import CellVerdict, run_cell_checks
 from autograder.notebooks import is_graded_test, nbgrader_meta
-from autograder.runner import CellVerdict, run_cell_checks
-from autograder.spare import SPARE
+from autograder.sandbox.kernel import StudentKernel
+from autograder.sandbox.spare import SPARE
+from autograder.steps.intake import NOTE_KEY
 
 
 def _note_output(text: str):

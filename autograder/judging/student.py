@@ -4,7 +4,7 @@
 student's names are in scope and returns the probe's `result`. Either way the answer crosses a
 JSON boundary (kernel_side -> wire), so a grader only ever holds plain data. `LocalStudent`
 answers from a namespace in this process (instructor checks and fast grader tests);
-`autograder.kernel.KernelStudent` answers from a sandboxed student kernel.
+`autograder.judging.kernel_student.KernelStudent` answers from a sandboxed student kernel.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import json
 from abc import ABC, abstractmethod
 from typing import Any
 
-from autograder import kernel_side
-from autograder.checks import CheckFailed
-from autograder.wire import WireError, from_plain, read_envelope
+from autograder.judging.checks import CheckFailed
+from autograder.wire import kernel_side
+from autograder.wire.plain import WireError, from_plain, read_envelope
 
 
 class Student(ABC):

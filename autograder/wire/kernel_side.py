@@ -4,7 +4,7 @@ The hidden graders live in another process. To ask a student's code a question t
 request (a function to call, or a short probe to run, with plain inputs); this module answers
 it with a JSON envelope of plain data: numbers, strings, lists, dicts and tensors flattened to
 lists. Nothing here is trusted: a student's code can patch it, so the grader re-checks every
-envelope it receives (autograder.wire) and compares only the plain data.
+envelope it receives (autograder.wire.plain) and compares only the plain data.
 
 This file must stay self-contained (json, math, builtins and torch only): its source text is
 sent to the kernel, which cannot import the autograder package.

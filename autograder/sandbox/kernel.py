@@ -2,9 +2,8 @@
 
 `StudentKernel` starts the kernel confined (autograder.sandbox), runs code with a time limit,
 keeps a bounded amount of output, and tells apart a finished cell, an error, a timeout and a
-dead kernel, so a hostile or broken submission costs only its own points. `KernelStudent` is
-the `Student` the hidden graders question: each question is a short request answered by
-kernel_side inside the kernel, read back as plain JSON.
+dead kernel, so a hostile or broken submission costs only its own points. It knows nothing
+of grading: the hidden graders question it through `autograder.judging.student.KernelStudent`.
 """
 
 from __future__ import annotations
@@ -22,10 +21,8 @@ from pathlib import Path
 from jupyter_client import KernelManager
 from nbformat.v4 import new_output
 
-from autograder import kernel_side, sandbox
-from autograder.checks import CheckFailed
 from autograder.config import Limits
-from autograder.student import Student
+from autograder.sandbox import confine
 
 ANSWER_MIME = "application/vnd.d2lkit.answer+json"
 # Seconds allowed for a kernel to start, and to answer an interrupt before it is restarted.
@@ -34,7 +31,7 @@ INTERRUPT_GRACE = 5
 
 
 class ConfinedKernelManager(KernelManager):
-    """A KernelManager whose kernel command runs inside the sandbox."""
+    """A KernelManager whose kernel command runs inside the confine."""
 
     workdir: Path
     readonly: list[Path]
@@ -43,11 +40,11 @@ class ConfinedKernelManager(KernelManager):
     def write_connection_file(self, **kwargs):
         super().write_connection_file(**kwargs)
         # The confined kernel runs as another user and must be able to read its ports and key.
-        sandbox.hand_over(Path(self.connection_file))
+        confine.hand_over(Path(self.connection_file))
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
-        return sandbox.wrap(command, self.workdir, self.readonly, self.limits)
+        return confine.wrap(command, self.workdir, self.readonly, self.limits)
 
 
 @dataclass
@@ -74,10 +71,10 @@ class StudentKernel:
         (self.workdir / ".config").mkdir(parents=True)
         conn_dir = self.private_dir / "conn"
         conn_dir.mkdir()
-        sandbox.prepare_workdir(self.workdir)
+        confine.prepare_workdir(self.workdir)
         self._conn_file = conn_dir / "kernel.json"
         self._readonly = [conn_dir]
-        kit = sandbox.kit_location()
+        kit = confine.kit_location()
         if kit is not None:
             self._readonly.append(kit)
         self.km: ConfinedKernelManager | None = None
@@ -92,7 +89,7 @@ class StudentKernel:
             ignore=shutil.ignore_patterns("*.ipynb"),
             dirs_exist_ok=True,
         )
-        sandbox.prepare_workdir(self.workdir)
+        confine.prepare_workdir(self.workdir)
 
     def _environment(self) -> dict[str, str]:
         venv_bin = str(Path(sys.executable).parent)
@@ -249,50 +246,3 @@ class _OutputCollector:
             if kind == "execute_result":
                 output.execution_count = content.get("execution_count")
             self.outputs.append(output)
-
-
-_HELPERS = Path(kernel_side.__file__).read_text()
-
-
-class KernelStudent(Student):
-    """Questions a student's code through its (confined) kernel."""
-
-    def __init__(self, kernel: StudentKernel, budget: float):
-        self.kernel = kernel
-        # All questions about one graded cell share one time budget, so an endless loop in an
-        # answer costs that cell's checks once, not once per check.
-        self.budget = budget
-        self.deadline = time.monotonic() + budget
-        self.lost = False  # set when a question killed or hung the kernel
-
-    def _exchange(self, request_text: str, what: str) -> str:
-        # The helpers are sent with every question and live in a throwaway namespace, so a
-        # student's code can neither depend on them nor have removed them.
-        code = (
-            "def _d2lkit_answer():\n"
-            "    helpers = {}\n"
-            f"    exec(compile({_HELPERS!r}, '<grading helpers>', 'exec'), helpers)\n"
-            "    from IPython.display import publish_display_data\n"
-            "    reply = helpers['handle'](get_ipython().user_ns, " + repr(request_text) + ")\n"
-            f"    publish_display_data({{{ANSWER_MIME!r}: reply}})\n"
-            "try:\n"
-            "    _d2lkit_answer()\n"
-            "finally:\n"
-            "    del _d2lkit_answer\n"
-        )
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise CheckFailed(
-                f"{what} was not run: the {self.budget:g} s time limit for this cell's checks "
-                "was used up."
-            )
-        run = self.kernel.execute(code, timeout=remaining)
-        if run.status == "died":
-            self.lost = True
-            raise CheckFailed(f"while running {what}, {run.error}.")
-        if run.status == "timeout":
-            self.lost = not self.kernel.alive
-            raise CheckFailed(f"{what} was stopped: {run.error}.")
-        if not run.answers:
-            raise CheckFailed(f"{what} gave no answer ({run.error or 'nothing came back'}).")
-        return run.answers[-1]
