@@ -13,7 +13,13 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbconvert.preprocessors import (  # noqa: E402
+    ClearMetadataPreprocessor,
+    CSSHTMLHeaderPreprocessor,
+)
+from nbgrader.apps import api as _api  # noqa: E402
+from nbgrader.apps import autogradeapp as _autogradeapp  # noqa: E402
+from nbgrader.apps import generatefeedbackapp as _feedbackapp  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
     CheckCellMetadata,
@@ -22,6 +28,7 @@ from nbgrader.preprocessors import (  # noqa: E402
     ClearOutput,
     ClearSolutions,
     ComputeChecksums,
+    GetGrades,
     IgnorePattern,
     IncludeHeaderFooter,
     InstantiateTests,
@@ -32,9 +39,13 @@ from nbgrader.preprocessors import (  # noqa: E402
 )
 
 from autograder.config import load_course  # noqa: E402
+from autograder.steps.collect import SafeExchangeCollect  # noqa: E402
+from autograder.steps.feedback import StudentFeedback  # noqa: E402
 from autograder.steps.grading import GradeInSandbox  # noqa: E402
 from autograder.steps.intake import LenientNotebookExporter, RebuildFromRelease  # noqa: E402
 from autograder.steps.release import ApplyCoursePoints  # noqa: E402
+from autograder.steps.sanitize import InertOutputs  # noqa: E402
+from autograder.steps.submission_files import SafeAutograde, SafeGenerateFeedback  # noqa: E402
 
 course = load_course(ROOT)
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -43,7 +54,7 @@ c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.course_id = course.id
 c.CourseDirectory.db_url = course.db_url
 
-for step in (ApplyCoursePoints, RebuildFromRelease, GradeInSandbox):
+for step in (ApplyCoursePoints, RebuildFromRelease, GradeInSandbox, LenientNotebookExporter):
     c[step.__name__].course_root = str(ROOT)
 
 # nbgrader's own release pipeline, with the points from course.toml stamped first.
@@ -63,11 +74,26 @@ c.GenerateAssignment.preprocessors = [
     CheckCellMetadata,
 ]
 
-# Grading: read leniently, rebuild from release, run confined and judge from outside.
+# A submission folder is the student's: nbgrader's converters copy its other files into
+# autograded/ and feedback/ with shutil.copy, which follows links (a link to gradebook.db put
+# the whole gradebook in a student's feedback folder). nbgrader has no setting for the converter
+# class its commands use, so the commands (and formgrader's, through nbgrader.apps.api) are
+# given the same converters with that copy done by the course's intake instead.
+for app_module in (_autogradeapp, _api):
+    app_module.Autograde = SafeAutograde
+for app_module in (_feedbackapp, _api):
+    app_module.GenerateFeedback = SafeGenerateFeedback
+# `nbgrader collect` runs as the instructor and would follow a student's link in the exchange:
+# links are collected as links, for the intake to refuse (autograder/steps/collect.py).
+c.ExchangeFactory.collect = SafeExchangeCollect
+
+# Grading: read leniently, rebuild from release, run confined and judge from outside, then
+# make every output and written answer inert before anything shows them in a browser.
 c.Autograde.exporter_class = LenientNotebookExporter
 c.Autograde.sanitize_preprocessors = [RebuildFromRelease, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [
     GradeInSandbox,
+    InertOutputs,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
@@ -75,3 +101,6 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+
+# Feedback: nbgrader's page, with the reports made readable and a summary at the top.
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, StudentFeedback]

@@ -31,7 +31,7 @@ class Limits:
     max_file_mb: int = 64
     max_output_kb: int = 256
     max_restarts: int = 3
-    # Size of the kernel's writable scratch space (its working folder, /tmp), MiB.
+    # Size cap of each writable scratch area of a kernel (its working folder, /tmp), MiB.
     scratch_mb: int = 512
 
 

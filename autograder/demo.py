@@ -3,12 +3,13 @@
 In a fresh course directory (.demo/course, ignored by git) it generates every assignment with
 nbgrader, submits the work of three students (one right, one with several of the chapter's
 common mistakes, one left blank), autogrades, generates feedback and exports the grades, then
-prints a per-student, per-exercise table and the feedback on each mistake, and saves a plot of
-the scores.
+prints a per-student, per-exercise table and the feedback on each mistake, saves a plot of
+the scores, and ends by writing the class report (autograder.report) and printing its path.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from autograder.notebooks import (
     read,
 )
 from autograder.pipeline import cell_scores, copy_course, nbgrader, submit
+from autograder.report import class_report
 from autograder.sandbox import confine
 from autograder.variants import load_variants
 
@@ -38,9 +40,22 @@ MISTAKES = {
 STUDENTS = ("ada_right", "ben_mistakes", "cy_blank")
 
 
-def mistakes_of(notebook: str) -> list[Variant]:
+def mistakes_of(notebook: str, most: int = 2) -> list[Variant]:
+    """The mistakes ben makes in `notebook`: those chosen above, or else the first `most`
+    wrong variants that name a known mistake and touch different answer cells."""
     variants = {v.name: v for v in load_variants(notebook)}
-    return [variants[name] for name in MISTAKES[notebook]]
+    if notebook in MISTAKES:
+        return [variants[name] for name in MISTAKES[notebook]]
+    chosen: list[Variant] = []
+    for variant in variants.values():
+        taken = {cell for v in chosen for cell in v.cells}
+        stub = "stub" in variant.name  # a blank-ish answer shows no mistake worth reading
+        if variant.right or stub or not variant.message or set(variant.cells) & taken:
+            continue
+        chosen.append(variant)
+        if len(chosen) == most:
+            break
+    return chosen
 
 
 def combined(variants: list[Variant]) -> Variant:
@@ -125,6 +140,11 @@ def main() -> None:
     course_dir = copy_course(DEMO_DIR / "course")
     course = load_course(course_dir)
     print(f"Course {course.id} in {course_dir}; student kernels run with {confine.describe()}.")
+    if confine.mode() == "limits":
+        # The bundled submissions are the course's own, so the demo may grade them without
+        # file-system isolation; a real class is refused in this mode unless opted in.
+        print("WARNING: no bubblewrap here: grading the bundled students with limits only.")
+        os.environ[confine.UNCONFINED_ENV] = "1"
     for assignment in course.assignments:
         nbgrader(course_dir, "generate_assignment", assignment, "--force")
         for student in STUDENTS:
@@ -156,6 +176,8 @@ def main() -> None:
     print(f"Feedback:     {course_dir / 'feedback'}")
     print(f"Score plot:   {DEMO_DIR / 'scores.png'}")
     print(f"Done in {time.monotonic() - started:.0f} s.")
+    # Last, what an instructor reads after autograding a class: the class report.
+    print(f"Class report: {class_report(course)}")
 
 
 if __name__ == "__main__":

@@ -29,17 +29,20 @@ class Variant:
 
     `cells` maps solution-cell grade_ids to the code (or markdown) a student wrote there;
     cells not listed keep the reference solution. A wrong variant names the graded cells it
-    must lose points on (`failing`) and a fragment each failure message must contain.
+    must lose points on (`failing`) and a fragment each failure message must contain; of
+    those, the cells where it must earn nothing at all (a stub, an answer that fails every
+    check) are also in `zero`.
     """
 
     name: str
     cells: dict[str, str] = field(default_factory=dict)
     failing: tuple[str, ...] = ()
     message: str = ""
+    zero: tuple[str, ...] = ()
 
     @property
     def right(self) -> bool:
-        return not self.failing
+        return not self.failing and not self.zero
 
 
 def nbgrader_meta(cell: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder.config import REPO_ROOT
+from autograder.config import REPO_ROOT, load_course
 
 COURSE_FILES = ("course.toml", "nbgrader_config.py")
 COURSE_DIRS = ("source", "autograder")
@@ -76,10 +76,12 @@ def submit(course_dir: Path, student: str, assignment: str, notebook: str, conte
 def cell_scores(
     course_dir: Path, student: str, assignment: str, notebook: str, cell_type: str | None = None
 ) -> dict[str, tuple[float | None, float]]:
-    """grade_id -> (automatic score, max score) of one student's notebook in the gradebook,
+    """grade_id -> (automatic score, max score) of one student's notebook in the course's
+    gradebook (course.toml db_url: SQLite by default, or PostgreSQL),
     for graded cells of `cell_type` ("code" or "markdown") or all. The automatic score is None
     for hand-graded answers; the dict is empty when there is no submission."""
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
+    course = load_course(course_dir)
+    with Gradebook(course.db_url, course.id) as gb:
         try:
             submission = gb.find_submission_notebook(notebook, assignment, student)
         except MissingEntry:

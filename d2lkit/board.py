@@ -1,6 +1,7 @@
 """ProgressBoard: records training curves and draws them only where they can be seen."""
 
 import collections
+import contextlib
 import io
 import itertools
 import os
@@ -54,10 +55,11 @@ class ProgressBoard(HyperParameters):
     `display=False` never draws, and `display=None` (default) draws only inside a Jupyter
     kernel with the inline backend, unless the environment sets D2LKIT_LIVE_PLOTS=0.
     Redraws are throttled: the first point starts the clock, and the next rendering waits at
-    least `min_redraw_interval` seconds and four times the previous rendering's cost. A point
-    at the right end of `xlim` is always drawn (and the Trainer calls `flush()` at the end of
-    a fit), so the final figure is complete. `figure()` renders the records on demand, active
-    or not.
+    least `min_redraw_interval` seconds and four times the previous rendering's cost. The
+    final picture is never lost to the throttle: a point at the right end of `xlim` is always
+    drawn, the Trainer calls `flush()` at the end of a fit, and in a kernel the board flushes
+    itself when the cell that drew on it ends (a later cell that draws again shows a new
+    picture under itself). `figure()` renders the records on demand, active or not.
     """
 
     def __init__(
@@ -85,6 +87,7 @@ class ProgressBoard(HyperParameters):
         self._lines = {}  # label -> Line2D on self._lines_axes, updated in place
         self._lines_axes = None
         self._stale = False  # records newer than the last rendering
+        self._cell_shell = None  # the kernel shell whose post_run_cell will flush this board
 
     @property
     def active(self):
@@ -109,6 +112,7 @@ class ProgressBoard(HyperParameters):
         self._stale = True
         if not self.active:
             return
+        self._flush_when_cell_ends()
         now = time.perf_counter()
         if self._last_draw is None:
             # The first point starts the clock rather than drawing at once: short runs then
@@ -132,6 +136,31 @@ class ProgressBoard(HyperParameters):
         return self.fig
 
     # Internals -------------------------------------------------------------------------------
+    def _flush_when_cell_ends(self):
+        """Have the kernel call `_end_of_cell` once the running cell ends (once per cell).
+
+        Book code draws in a tight loop and never flushes, so without this the throttle would
+        hold back every point and the cell would end without a picture.
+        """
+        if self._cell_shell is not None:
+            return
+        shell = _kernel_shell()
+        if shell is None:
+            return
+        shell.events.register("post_run_cell", self._end_of_cell)
+        self._cell_shell = shell
+
+    def _end_of_cell(self, *result):
+        shell, self._cell_shell = self._cell_shell, None
+        if shell is not None:
+            with contextlib.suppress(ValueError):  # already gone (the shell was reset)
+                shell.events.unregister("post_run_cell", self._end_of_cell)
+        self.flush()
+        # The next cell that draws on this board shows its own picture under itself rather than
+        # updating the one above, and its throttle starts afresh.
+        self._display_handle = None
+        self._last_draw = None
+
     def _get_axes(self):
         if self.axes is not None:
             self.fig = self.axes.figure

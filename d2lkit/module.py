@@ -14,8 +14,9 @@ class Module(nn.Module, HyperParameters):
 
     A subclass defines `loss(y_hat, y)`, `configure_optimizers()` and either `self.net` or its
     own `forward`. The Trainer calls `training_step` and `validation_step`; both `plot` the
-    batch loss, which lands in `trainer.history` and, only when the board can be seen, on
-    `self.board`.
+    batch loss, which lands in `trainer.history` and on `self.board`. The board keeps the book's
+    points (`plot_train_per_epoch` training and `plot_valid_per_epoch` validation points per
+    epoch) and draws them only when it can be seen.
     """
 
     def __init__(self, plot_train_per_epoch=2, plot_valid_per_epoch=1):
@@ -53,10 +54,11 @@ class Module(nn.Module, HyperParameters):
         if history is not None:
             history.add(name, value)
         board = self.__dict__.get("board")
-        if board is None or not board.active:
+        if board is None:
             return
-        # Same x positions and averaging as the book: train points at fractional epochs,
-        # validation points at the end of each epoch.
+        # Same x positions and averaging as the book, shown live or not: train points at
+        # fractional epochs, validation points at the end of each epoch. Recording costs a list
+        # append per batch; the board renders only when it is active.
         if train:
             x = trainer.train_batch_idx / trainer.num_train_batches
             n = trainer.num_train_batches / self.plot_train_per_epoch

@@ -106,13 +106,7 @@ class Trainer(HyperParameters):
 
     # Internals -------------------------------------------------------------------------------
     def _end_epoch(self):
-        means = self.history.end_epoch()
-        board = getattr(self.model, "board", None)
-        if isinstance(board, ProgressBoard) and not board.active:
-            # The board saw no batches (it cannot be shown); give it one point per epoch so
-            # board.figure() can still draw the run afterwards.
-            for name, value in means.items():
-                board.draw(self.epoch + 1, value, name)
+        self.history.end_epoch()
 
     def _check_fit_arguments(self, model, data):
         check_positive_int("max_epochs", self.max_epochs)

@@ -5,7 +5,6 @@ import torch
 
 from autograder.judging.checks import CheckFailed, Mistake
 from autograder.reference import frobenius as ref
-from autograder.wire.plain import StudentTensor
 
 cell = pytest.mark.cell
 
@@ -84,35 +83,64 @@ def test_scalar_tensor_float64(student, expect, gen):
 
 
 @cell("frobenius_sq")
+def test_rows_and_columns(student, expect, gen):
+    """frobenius_sq works for a single row (1 x n) and a single column (m x 1)"""
+    m, n = _sizes(gen)
+    for X in (_matrix(gen, 1, n), _matrix(gen, m, 1)):
+        what = f"frobenius_sq(X) for a {X.shape[0]} x {X.shape[1]} X"
+        expect.number(
+            _frobenius_call(student, X, what),
+            float(ref.frobenius_sq(X)),
+            what=what,
+            mistakes=ref.frobenius_sq_mistakes(X),
+        )
+
+
+@cell("frobenius_sq")
 def test_input_unchanged(student, expect, gen):
     """frobenius_sq gives the right value and leaves X unchanged"""
     m, n = _sizes(gen)
     X = _matrix(gen, m, n)
     what = f"frobenius_sq(X) for a {m} x {n} X"
-    try:
-        got, (after,) = student.call("frobenius_sq", X, what=what, return_args=True)
-    except CheckFailed:
-        raise CheckFailed(f"{what} failed, so it could not be checked for side effects.") from None
+    got, (after,) = _named_shape_error(
+        lambda: student.call("frobenius_sq", X, what=what, return_args=True), X
+    )
     # Leaving X alone is only worth a point in an answer that is otherwise right.
     expect.number(got, float(ref.frobenius_sq(X)), what=what, mistakes=ref.frobenius_sq_mistakes(X))
-    expect.that(
-        isinstance(after, StudentTensor) and torch.equal(after.values.float(), X),
-        f"{what} changed X in place; compute the result without modifying X.",
+    expect.unchanged(X, after, name="X", what=what)
+
+
+def _gradient(student, expect, W, what):
+    """The student's gradient for W, checked against W; returns W as the call left it.
+    Returning W itself (or a view of it) is no gradient: it fails here too."""
+    got, (after,) = _grad_ask(
+        student,
+        W,
+        lambda: student.call("matrix_l2_penalty_grad", W, what=what, return_args=True),
     )
+    expect.tensor(got, ref.penalty_grad(W), what=what, mistakes=ref.penalty_grad_mistakes(W))
+    expect.that(
+        not after.shares_result,
+        f"{what} returned W itself (or a view of it) instead of a gradient: compute it by "
+        "autograd on a copy of W, e.g. W.detach().clone().requires_grad_(True).",
+    )
+    return after
 
 
 @cell("matrix_l2_penalty_grad")
 def test_gradient_is_w(student, expect, gen):
     """the gradient of 0.5 * ||W||_F^2 with respect to W is W"""
     m, n = _sizes(gen)
-    W = _matrix(gen, m, n)
-    what = f"matrix_l2_penalty_grad(W) for a {m} x {n} W"
-    expect.tensor(
-        _grad_ask(student, W, lambda: student.call("matrix_l2_penalty_grad", W, what=what)),
-        ref.penalty_grad(W),
-        what=what,
-        mistakes=ref.penalty_grad_mistakes(W),
-    )
+    _gradient(student, expect, _matrix(gen, m, n), f"matrix_l2_penalty_grad(W) for a {m} x {n} W")
+
+
+@cell("matrix_l2_penalty_grad")
+def test_square_row_and_column(student, expect, gen):
+    """the gradient is right for a square W, a row (1 x n) and a column (m x 1)"""
+    m, n = _sizes(gen)
+    for rows, cols in ((m, m), (1, n), (m, 1)):
+        what = f"matrix_l2_penalty_grad(W) for a {rows} x {cols} W"
+        _gradient(student, expect, _matrix(gen, rows, cols), what)
 
 
 TWICE_PROBE = """
@@ -133,71 +161,33 @@ def test_same_answer_twice(student, expect, gen):
     """a second call on the same W gives the same gradient (nothing accumulates)"""
     m, n = _sizes(gen)
     W = _matrix(gen, n, m)
+    _gradient(student, expect, W, f"matrix_l2_penalty_grad(W) for a {n} x {m} W")
     what = "matrix_l2_penalty_grad(W), called a second time on the same W,"
     got = _grad_ask(
         student,
         W,
         lambda: student.run(TWICE_PROBE, what="matrix_l2_penalty_grad(W) called twice", W_in=W),
     )
-    first = got.get("first") if isinstance(got, dict) else None
-    first_right = (
-        isinstance(first, StudentTensor)
-        and first.values is not None
-        and first.shape == W.shape
-        and bool(torch.allclose(first.values.float(), W, rtol=1e-4, atol=1e-6))
-    )
-    mistakes = [Mistake(ref.ACCUMULATED, 2 * W)] if first_right else []
-    expect.tensor(
-        got.get("second") if isinstance(got, dict) else got, W, what=what, mistakes=mistakes
-    )
-
-
-UNCHANGED_PROBE = """
-import torch
-W = W_in.clone()
-matrix_l2_penalty_grad(W)
-result = {"values": W.detach().clone(), "requires_grad": W.requires_grad,
-          "has_grad": W.grad is not None}
-"""
+    if not isinstance(got, dict):
+        raise CheckFailed(f"{what} could not be inspected.")
+    mistakes = [Mistake(ref.ACCUMULATED, 2 * W)] if expect.close(got["first"], W) else []
+    expect.tensor(got["second"], W, what=what, mistakes=mistakes)
 
 
 @cell("matrix_l2_penalty_grad")
 def test_w_unchanged(student, expect, gen):
-    """the W passed in is left as it was: same values, no requires_grad, no .grad"""
+    """the gradient is right and W is left as it was: same values, no requires_grad, no .grad"""
     m, n = _sizes(gen)
     W = _matrix(gen, m, n)
-    got = _grad_ask(
-        student, W, lambda: student.run(UNCHANGED_PROBE, what="matrix_l2_penalty_grad(W)", W_in=W)
-    )
-    expect.that(
-        isinstance(got, dict) and torch.equal(got["values"].values.float(), W),
-        "matrix_l2_penalty_grad(W) changed the values of W in place; leave W as it was.",
-    )
-    expect.that(
-        not got["requires_grad"] and not got["has_grad"],
-        "matrix_l2_penalty_grad(W) switched on requires_grad of the caller's W or left a .grad "
-        "on it; differentiate a copy instead, e.g. W.detach().clone().requires_grad_(True).",
-    )
-
-
-LEAF_PROBE = """
-import torch
-W = W_in.clone().requires_grad_(True)
-result = matrix_l2_penalty_grad(W)
-if isinstance(result, torch.Tensor):
-    result = result.detach()
-"""
+    after = _gradient(student, expect, W, f"matrix_l2_penalty_grad(W) for a {m} x {n} W")
+    expect.unchanged(W, after, name="W", what="matrix_l2_penalty_grad(W)")
 
 
 @cell("matrix_l2_penalty_grad")
 def test_w_requiring_grad(student, expect, gen):
-    """it also works for a W that already requires grad (a model's weight)"""
+    """for a W that requires grad the gradient is right; W keeps requires_grad, gets no .grad"""
     m, n = _sizes(gen)
-    W = _matrix(gen, m, n)
+    W = _matrix(gen, m, n).requires_grad_(True)
     what = "matrix_l2_penalty_grad(W) for a W with requires_grad=True"
-    expect.tensor(
-        _grad_ask(student, W, lambda: student.run(LEAF_PROBE, what=what, W_in=W)),
-        ref.penalty_grad(W),
-        what=what,
-        mistakes=ref.penalty_grad_mistakes(W),
-    )
+    after = _gradient(student, expect, W, what)
+    expect.unchanged(W, after, name="W", what=what)

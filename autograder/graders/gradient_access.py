@@ -9,65 +9,20 @@ come from autograder.reference.gradient_access (closed forms, or the same seeded
 import pytest
 import torch
 
+from autograder.graders.gradient_access_parts import (
+    MODEL_WITH,
+    PROBE_BACKWARD,
+    PROBE_FULL_BATCH,
+    PROBE_TRAINED,
+    STATE,
+    draw_model,
+    trained_setup,
+)
 from autograder.judging.checks import CheckFailed, Mistake, describe, show
 from autograder.reference import gradient_access as ref
+from autograder.wire.plain import StudentTensor
 
 cell = pytest.mark.cell
-
-# The model's state, read back after the student's function ran.
-STATE = """
-result = {
-    "answer": answer,
-    "weight": model.net.weight.detach().clone(),
-    "bias": model.net.bias.detach().clone(),
-    "weight_grad": model.net.weight.grad,
-    "bias_grad": model.net.bias.grad,
-}
-"""
-
-PROBE_TRAINED = (
-    """
-import torch, d2lkit
-data = d2lkit.SyntheticRegressionData(w, b, noise=0.1, num_train=num_train, num_val=8,
-                                      batch_size=batch_size, seed=data_seed)
-torch.manual_seed(model_seed)
-model = d2lkit.LinearRegression(lr=lr)
-model.board.display = False  # no live figure while grading
-d2lkit.Trainer(max_epochs=max_epochs).fit(model, data)
-answer = get_grads(model)
-"""
-    + STATE
-)
-
-# A model with given parameters, and .grad set to old_grads (or left None).
-MODEL_WITH = """
-import torch, d2lkit
-model = d2lkit.LinearRegression(lr=0.1)
-model.board.display = False
-with torch.no_grad():
-    model(X)  # materialise the lazy layer, then set its parameters
-    model.net.weight.copy_(W)
-    model.net.bias.copy_(b)
-if old_grads is not None:
-    model.net.weight.grad, model.net.bias.grad = (g.clone() for g in old_grads)
-"""
-
-PROBE_BACKWARD = (
-    MODEL_WITH
-    + """
-model.loss(model(X), y).backward()
-answer = get_grads(model)
-"""
-    + STATE
-)
-
-PROBE_FULL_BATCH = (
-    MODEL_WITH
-    + """
-answer = full_batch_grads(model, X, y)
-"""
-    + STATE
-)
 
 
 def pair(answer, what, only=(0, 1)):
@@ -102,39 +57,23 @@ def check_grads(expect, got, expected, mistakes, what, trained=False, only=(0, 1
         )
 
 
-def draw_model(gen, n=None):
-    """A small problem: parameters W (1, d), b (1,), inputs X (n, d), labels y (n, 1)."""
-    d = int(torch.randint(2, 5, (), generator=gen))
-    n = n or int(torch.randint(5, 9, (), generator=gen))
-    W = torch.randn(1, d, generator=gen)
-    b = torch.randn(1, generator=gen)
-    X = torch.randn(n, d, generator=gen)
-    y = torch.randn(n, 1, generator=gen) * 2
-    old_grads = (torch.randn(1, d, generator=gen), torch.randn(1, generator=gen))
-    return W, b, X, y, old_grads
-
-
 def unchanged(expect, before, after, message):
-    same = after is not None and after.values is not None
+    same = isinstance(after, StudentTensor) and after.values is not None
     same = same and tuple(after.values.shape) == tuple(before.shape)
     expect.that(same and torch.equal(after.values, before.double()), message)
 
 
+def still_trainable(expect, got, what):
+    """The parameters still require grad after the call (no requires_grad_(False) left)."""
+    for name in ("weight", "bias"):
+        expect.that(
+            got.get(f"{name}_requires_grad") is True,
+            f"{what} switched requires_grad off on the model's {name}: training could no longer "
+            "update it. Leave the parameters' flags as they were.",
+        )
+
+
 # get_grads ----------------------------------------------------------------------------------
-
-
-def trained_setup(gen, seed):
-    d = int(torch.randint(2, 5, (), generator=gen))
-    return {
-        "w": torch.randn(d, generator=gen) * 2,
-        "b": round(float(torch.randn((), generator=gen)) * 2, 3),
-        "num_train": 40,
-        "batch_size": 8,
-        "data_seed": seed % 10_000,
-        "model_seed": seed % 9_973,
-        "lr": 0.05,
-        "max_epochs": 2,
-    }
 
 
 def check_after_training(student, expect, gen, seed, index):
@@ -170,17 +109,20 @@ def test_gradients_of_one_backward_pass(student, expect, gen):
 
 @cell("get_grads")
 def test_model_left_unchanged(student, expect, gen):
-    """get_grads changes neither the parameters nor their gradients"""
+    """get_grads returns the .grad the model holds and changes neither it nor the parameters"""
     W, b, X, y, old_grads = draw_model(gen)
+    what = "get_grads(model) on a model holding gradients"
     got = student.run(
         MODEL_WITH + "answer = get_grads(model)\n" + STATE,
-        what="get_grads(model)",
+        what=what,
         W=W,
         b=b,
         X=X,
         y=y,
         old_grads=old_grads,
     )
+    check_grads(expect, got, old_grads, {ref.PARAMETERS: (W, b)}, what)
+    still_trainable(expect, got, what)
     for name, before in (("weight", W), ("bias", b)):
         unchanged(expect, before, got[name], f"get_grads changed the model's {name}.")
     for name, before in zip(("weight", "bias"), old_grads, strict=True):
@@ -224,9 +166,11 @@ def test_bias_gradient_is_mse_gradient(student, expect, gen):
 
 @cell("full_batch_grads")
 def test_model_grad_left_as_it_was(student, expect, gen):
-    """full_batch_grads leaves the model's own .grad as it was"""
+    """full_batch_grads gives the right gradients and leaves the model's own .grad as it was"""
     W, b, X, y, old_grads = draw_model(gen)
-    got, _ = run_full_batch(student, W, b, X, y, old_grads)
+    got, what = run_full_batch(student, W, b, X, y, old_grads)
+    mistakes = ref.full_batch_mistakes(W, b, X, y, old_grads)
+    check_grads(expect, got, ref.mse_grads(W, b, X, y), mistakes, what)
     for name, before in zip(("weight", "bias"), old_grads, strict=True):
         after = got[f"{name}_grad"]
         now = "None" if after is None else describe(after)
@@ -245,9 +189,12 @@ def test_model_grad_left_as_it_was(student, expect, gen):
 
 @cell("full_batch_grads")
 def test_parameters_left_unchanged(student, expect, gen):
-    """full_batch_grads leaves the model's parameters unchanged"""
+    """the gradients are right and the parameters and their requires_grad are unchanged"""
     W, b, X, y, old_grads = draw_model(gen)
-    got, _ = run_full_batch(student, W, b, X, y, old_grads)
+    got, what = run_full_batch(student, W, b, X, y, old_grads)
+    mistakes = ref.full_batch_mistakes(W, b, X, y, old_grads)
+    check_grads(expect, got, ref.mse_grads(W, b, X, y), mistakes, what)
+    still_trainable(expect, got, what)
     for name, before in (("weight", W), ("bias", b)):
         unchanged(
             expect,
@@ -270,8 +217,25 @@ def test_flat_labels(student, expect, gen):
 
 @cell("full_batch_grads")
 def test_fresh_model_without_grad(student, expect, gen):
-    """on a model that never ran backward (.grad is None) it still returns the gradients"""
+    """on a model whose .grad is None it returns the gradients and leaves .grad None"""
     W, b, X, y, _ = draw_model(gen)
     got, what = run_full_batch(student, W, b, X, y, None)
     mistakes = ref.full_batch_mistakes(W, b, X, y)
     check_grads(expect, got, ref.mse_grads(W, b, X, y), mistakes, what)
+    for name in ("weight", "bias"):
+        expect.that(
+            got[f"{name}_grad"] is None,
+            f"{what} filled the model's {name} .grad, which was None before the call "
+            "(backward() on the model's own parameters). Use torch.autograd.grad, or set "
+            ".grad back to what it was.",
+        )
+
+
+@cell("full_batch_grads")
+def test_one_feature_and_square_inputs(student, expect, gen):
+    """with one input feature (d = 1), and with as many examples as features (n = d)"""
+    for n, d in ((int(torch.randint(3, 7, (), generator=gen)), 1), (3, 3)):
+        W, b, X, y, old_grads = draw_model(gen, n=n, d=d)
+        got, what = run_full_batch(student, W, b, X, y, old_grads)
+        mistakes = ref.full_batch_mistakes(W, b, X, y, old_grads)
+        check_grads(expect, got, ref.mse_grads(W, b, X, y), mistakes, what)

@@ -47,6 +47,21 @@ def test_penalty_is_scalar_tensor(student, expect, gen):
     )
 
 
+@cell("l1_penalty")
+def test_penalty_of_rows_and_columns(student, expect, gen):
+    """l1_penalty works for a row (1, d) and a column (d, 1) of weights"""
+    d = int(torch.randint(3, 7, (1,), generator=gen))
+    for shape in ((1, d), (d, 1)):
+        w = _weights(gen, *shape, zeros=1)
+        what = f"l1_penalty(w) for a w of shape {shape}"
+        expect.number(
+            student.call("l1_penalty", w, what=what),
+            float(ref.l1_penalty(w)),
+            what=what,
+            mistakes=ref.penalty_mistakes(w),
+        )
+
+
 GRAD_PROBE = """
 w = w_in.clone().requires_grad_(True)
 penalty = l1_penalty(w)
@@ -109,20 +124,46 @@ def test_zero_weights(student, expect, gen):
     )
 
 
+def _check_update(student, expect, w, grad, lr, lambd, what, **call):
+    try:
+        answer = student.call("l1_sgd_update", w, grad, lr, lambd, what=what, **call)
+        got = answer[0] if call else answer
+        expect.tensor(
+            got,
+            ref.l1_sgd_update(w, grad, lr, lambd),
+            what=what,
+            mistakes=ref.update_mistakes(w, grad, lr, lambd),
+        )
+    except CheckFailed as exc:
+        if "ambiguous" in str(exc):
+            raise CheckFailed(f"{exc} This looks like {ref.ROW_LOOP}.") from None
+        raise
+    return answer
+
+
 @cell("l1_sgd_update")
 def test_inputs_unchanged(student, expect, gen):
-    """l1_sgd_update returns a new tensor and leaves w and grad unchanged"""
+    """l1_sgd_update returns the right new tensor and leaves w and grad unchanged"""
     w, grad, lr, lambd = _update_inputs(gen, zeros=1)
-    what = "l1_sgd_update(w, grad, lr, lambd)"
-    _, after = student.call("l1_sgd_update", w, grad, lr, lambd, what=what, return_args=True)
-    for name, before, now in (("w", w, after[0]), ("grad", grad, after[1])):
-        expect.that(
-            isinstance(now, StudentTensor)
-            and now.values is not None
-            and torch.equal(now.values.to(before.dtype), before),
-            f"{what} changed its argument {name} in place ({name} modified in place); "
-            f"compute a new tensor, e.g. w - lr * (...), and leave {name} as it was.",
-        )
+    what = f"l1_sgd_update(w, grad, lr={lr}, lambd={lambd})"
+    _, after = _check_update(student, expect, w, grad, lr, lambd, what, return_args=True)
+    expect.unchanged(w, after[0], name="w", what=what)
+    expect.unchanged(grad, after[1], name="grad", what=what)
+    expect.that(
+        not after[0].shares_result,
+        f"{what} returned w itself (or a view of it), not a new tensor; the caller's w would "
+        "change along with the result.",
+    )
+
+
+@cell("l1_sgd_update")
+def test_rows_and_matrices(student, expect, gen):
+    """l1_sgd_update works for a row (1, d) and a matrix of weights, and keeps their shape"""
+    d = int(torch.randint(3, 6, (1,), generator=gen))
+    for shape in ((1, d), (d - 1, d)):
+        w, grad, lr, lambd = _update_inputs(gen, zeros=1, shape=shape)
+        what = f"l1_sgd_update(w, grad, lr={lr}, lambd={lambd}) for a w of shape {shape}"
+        _check_update(student, expect, w, grad, lr, lambd, what)
 
 
 @cell("l1_sgd_update")
@@ -151,11 +192,9 @@ if isinstance(result, torch.Tensor):
 """
 
 
-@cell("weight_decay_l1")
-def test_loss_adds_l1_penalty(student, expect, gen):
-    """the loss is the base loss plus lambd * l1_penalty(w)"""
+def _check_model_loss(student, expect, gen):
     d, n = int(torch.randint(3, 7, (1,), generator=gen)), 8
-    w, b = _weights(gen, d, 1, zeros=1), torch.randn(1, generator=gen)
+    w, b = _weights(gen, d, 1, zeros=1), torch.randn(1, generator=gen) + 1.0
     X, y = torch.randn(n, d, generator=gen), torch.randn(n, 1, generator=gen)
     lambd = _scalar(gen, 1.5, 3.0)
     expect.number(
@@ -176,6 +215,12 @@ def test_loss_adds_l1_penalty(student, expect, gen):
     )
 
 
+@cell("weight_decay_l1")
+def test_loss_adds_l1_penalty(student, expect, gen):
+    """the loss is the base loss plus lambd * l1_penalty(w)"""
+    _check_model_loss(student, expect, gen)
+
+
 INIT_PROBE = """
 import torch
 torch.manual_seed(seed)
@@ -186,7 +231,8 @@ result = {"w": model.w.detach(), "lr": model.lr}
 
 @cell("weight_decay_l1")
 def test_base_class_initialisation(student, expect, gen, seed):
-    """the constructor passes num_inputs, lr and sigma on to LinearRegressionScratch"""
+    """the loss is right and num_inputs, lr, sigma are passed on to LinearRegressionScratch"""
+    _check_model_loss(student, expect, gen)
     d, lr, sigma = int(torch.randint(3, 7, (1,), generator=gen)), _scalar(gen, 0.01, 0.1), 0.5
     what = f"WeightDecayL1({d}, lambd=1.0, lr={lr}, sigma={sigma})"
     got = student.run(INIT_PROBE, what=what, num_inputs=d, lambd=1.0, lr=lr, sigma=sigma, seed=seed)

@@ -25,7 +25,9 @@ class Student(ABC):
         self, name: str, /, *args: Any, what: str | None = None, return_args: bool = False, **kwargs
     ) -> Any:
         """Call the student's `name(*args, **kwargs)`. With `return_args`, also return the
-        arguments as they were after the call (to see whether the student changed them)."""
+        arguments as they were after the call, tensors with their requires_grad, .grad and
+        whether the result shares their memory, so that the grader can judge side effects
+        (see `Expect.unchanged`)."""
         what = what or f"{name}(...)"
         request = {
             "op": "call",

@@ -25,6 +25,14 @@ MISSING_HALF = "the quadratic zone missing its 1/2 (r**2 / sigma instead of r**2
 NO_OFFSET = "the linear zone missing its - sigma / 2 offset (the loss jumps at |r| = sigma)"
 SIGMA_IGNORED = "sigma ignored (the loss for sigma = 1, whatever sigma is given)"
 BROADCAST = "y of shape (n,) broadcast against y_hat of shape (n, 1) into an (n, n) matrix"
+COLUMN = (
+    "y reshaped to a column (n, 1) whatever y_hat's shape: against a 1-D y_hat of shape (n,) "
+    "it broadcasts into an (n, n) matrix (reshape y to y_hat.shape)"
+)
+BOUNDARY_GAP = (
+    "both zones left out |r| = sigma exactly (strict < and > on either side), so the loss is 0 "
+    "there instead of sigma / 2"
+)
 SUM_NOT_MEAN = "the sum of the per-example losses where their mean is asked"
 SQUARED_LOSS = "the parent class's squared-error loss (huber_loss not used)"
 SQUARED_NORM = "the squared norm of the weight error where its norm is asked"
@@ -62,15 +70,31 @@ def huber_broadcast(y_hat, y, sigma=1.0):
     return torch.where(r.abs() > sigma, r.abs() - sigma / 2, r**2 / (2 * sigma))
 
 
+def huber_column(y_hat, y, sigma=1.0):
+    r = y_hat - y.reshape(-1, 1)  # (n,) - (n, 1) -> (n, n) for a 1-D y_hat
+    return torch.where(r.abs() > sigma, r.abs() - sigma / 2, r**2 / (2 * sigma))
+
+
+def huber_boundary_gap(y_hat, y, sigma=1.0):
+    r = (y_hat - y.reshape(y_hat.shape)).abs()
+    return (r**2 / (2 * sigma)) * (r < sigma) + (r - sigma / 2) * (r > sigma)
+
+
 def mistakes(y_hat, y, sigma):
-    """(name, value) of every known huber_loss mistake on these inputs."""
-    return [
+    """(name, value) of every known huber_loss mistake that differs from the right answer on
+    these inputs."""
+    found = [
         (HUBER_FACTOR, huber_loss_factor(y_hat, y, sigma)),
         (MISSING_HALF, huber_missing_half(y_hat, y, sigma)),
         (NO_OFFSET, huber_no_offset(y_hat, y, sigma)),
         (SIGMA_IGNORED, huber_sigma_ignored(y_hat, y, sigma)),
         (BROADCAST, huber_broadcast(y_hat, y, sigma)),
     ]
+    if y_hat.dim() == 1:
+        found.append((COLUMN, huber_column(y_hat, y, sigma)))
+    if bool(((y_hat - y.reshape(y_hat.shape)).abs() == sigma).any()):
+        found.append((BOUNDARY_GAP, huber_boundary_gap(y_hat, y, sigma)))
+    return found
 
 
 def model_loss_mistakes(y_hat, y, sigma):

@@ -16,6 +16,14 @@ MEAN = "the penalty as a mean over the weights instead of a sum"
 SIGN_ZERO_ONE = "sign(0) taken as +1 (the subgradient at 0 must be 0)"
 L2_PENALTY = "the L2 penalty sum(w**2) / 2 where the L1 penalty sum |w| is asked"
 NO_PENALTY = "the penalty left out of the loss"
+BIAS_PENALISED = (
+    "the bias penalised too (lambd * (sum |w_i| + |b|)): weight decay, L1 or L2, penalises "
+    "the weights only, never the bias"
+)
+ROW_LOOP = (
+    "a loop over the first dimension that treats each w[i] as one number: it works for a "
+    "column (d, 1) or 1-D w only, not for a row (1, d) or a matrix"
+)
 
 
 def l1_penalty(w: torch.Tensor) -> torch.Tensor:
@@ -56,21 +64,23 @@ class WeightDecayL1(d2lkit.LinearRegressionScratch):
     def __init__(self, num_inputs, lambd, lr, sigma=0.01, penalty=None):
         super().__init__(num_inputs, lr, sigma)
         self.lambd = lambd
-        # The graders also train the known mistakes: `penalty(w, lambd)` replaces the right one.
-        self.penalty = penalty or (lambda w, lambd: lambd * l1_penalty(w))
+        # The graders also train the known mistakes: `penalty(w, b, lambd)` replaces the right
+        # one.
+        self.penalty = penalty or (lambda w, b, lambd: lambd * l1_penalty(w))
         self.board.display = False  # nobody watches the reference train
 
     def loss(self, y_hat, y):
-        return super().loss(y_hat, y) + self.penalty(self.w, self.lambd)
+        return super().loss(y_hat, y) + self.penalty(self.w, self.b, self.lambd)
 
 
 # Penalty terms of the model's loss as each known mistake writes them.
 LOSS_MISTAKES = {
-    L2_PENALTY: lambda w, lambd: lambd * (w**2).sum() / 2,
-    SIGN_FLIPPED: lambda w, lambd: -lambd * w.abs().sum(),
-    NO_LAMBD: lambda w, lambd: w.abs().sum(),
-    MEAN: lambda w, lambd: lambd * w.abs().mean(),
-    NO_PENALTY: lambda w, lambd: torch.zeros(()),
+    L2_PENALTY: lambda w, b, lambd: lambd * (w**2).sum() / 2,
+    SIGN_FLIPPED: lambda w, b, lambd: -lambd * w.abs().sum(),
+    NO_LAMBD: lambda w, b, lambd: w.abs().sum(),
+    MEAN: lambda w, b, lambd: lambd * w.abs().mean(),
+    NO_PENALTY: lambda w, b, lambd: torch.zeros(()),
+    BIAS_PENALISED: lambda w, b, lambd: lambd * (w.abs().sum() + b.abs().sum()),
 }
 
 

@@ -17,11 +17,13 @@ import threading
 from autograder.config import Limits
 from autograder.sandbox.kernel import StudentKernel
 
-# What every notebook imports first. The compiler stack that torch.optim loads on its first
-# use (seconds of imports) is loaded by a background thread, so a notebook that trains finds
-# it ready and one that does not need not wait for it.
+# What every notebook imports first, and one torch thread per kernel (N kernels share N cores).
+# The compiler stack that torch.optim loads on its first use (seconds of imports) is loaded by
+# a background thread, so a notebook that trains finds it ready and one that does not need not
+# wait for it.
 WARM_UP = (
     "import torch, d2lkit\n"
+    "torch.set_num_threads(1)\n"
     "import importlib as _il, threading as _th\n"
     "_th.Thread(target=_il.import_module, args=('torch._dynamo',), daemon=True).start()\n"
     "del _il, _th\n"
@@ -61,7 +63,7 @@ class SpareKernel:
                 self._starting = kernel
             try:
                 kernel.start(warm_up=WARM_UP)
-            except Exception:
+            except Exception:  # take() starts one in the foreground and reports the cause
                 kernel.close()
                 kernel = None
             with self._lock:
@@ -69,7 +71,8 @@ class SpareKernel:
             self._ready.set()
 
     def take(self, limits: Limits) -> StudentKernel:
-        """A started kernel: the spare if it is ready and fits, otherwise a new one."""
+        """A started kernel: the spare if it is ready and fits, otherwise a new one.
+        Raises KernelStartError when a new one cannot start."""
         self._ready.wait()
         with self._lock:
             kernel, self._kernel = self._kernel, None
@@ -79,7 +82,11 @@ class SpareKernel:
         if kernel is not None:
             kernel.close()
         kernel = StudentKernel(limits)
-        kernel.start(warm_up=WARM_UP)
+        try:
+            kernel.start(warm_up=WARM_UP)
+        except BaseException:
+            kernel.close()  # no folder or process is left behind
+            raise
         return kernel
 
     def close(self) -> None:

@@ -6,6 +6,13 @@ student's code from this process, and the cell's outputs become the verdict, wri
 the report as stdout and the points as the cell's result, which nbgrader's SaveAutoGrades
 records. A cell that kills or hangs the kernel gets an error output; the kernel is restarted and
 the cells before it are replayed, so later answers can still be graded.
+
+Grading fails loudly, never into zeros: a kernel that cannot start (twice in a row, before any
+of the submission ran), a grader at fault, or a machine where student code cannot be confined
+and the instructor has not opted in (`--GradeInSandbox.allow_unconfined=True`, or
+D2LKIT_ALLOW_UNCONFINED=1) raise `GradingStopped` out of the preprocessor: nbgrader records no
+grade for the notebook, reports the error and exits non-zero. The first notebook graded in a
+process logs, as a warning, which protections are in force.
 """
 
 from __future__ import annotations
@@ -17,15 +24,20 @@ from pathlib import Path
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from autograder.config import Course, Limits, load_course
 from autograder.judging.kernel_student import KernelStudent
 from autograder.judging.runner import CellVerdict, run_cell_checks
 from autograder.notebooks import is_graded_test, nbgrader_meta
-from autograder.sandbox.kernel import StudentKernel
+from autograder.sandbox import confine
+from autograder.sandbox.kernel import KernelStartError, StudentKernel
 from autograder.sandbox.spare import SPARE
 from autograder.steps.intake import NOTE_KEY
+
+
+class GradingStopped(RuntimeError):
+    """Grading cannot go on for reasons that are not the student's; no grade is recorded."""
 
 
 def _note_output(text: str):
@@ -49,9 +61,15 @@ class _Session:
     def start(self, submission: Path) -> None:
         try:
             self.kernel = SPARE.take(self.limits)
+        except KernelStartError:
+            try:  # once more, in case the machine was briefly short of something
+                self.kernel = SPARE.take(self.limits)
+            except KernelStartError as exc:
+                raise GradingStopped(f"grading stopped: {exc}") from None
+        try:
             self.kernel.load_submission(submission)
         except Exception as exc:
-            self.broken = f"the grading kernel could not start ({type(exc).__name__}: {exc})"
+            self.broken = f"the submission's files could not be loaded ({exc})"
             return
         SPARE.prepare(self.limits)  # for the next notebook, while this one is graded
 
@@ -86,14 +104,38 @@ class GradeInSandbox(NbGraderPreprocessor):
     """Run the student's cells confined; grade each graded test cell from outside."""
 
     course_root = Unicode("", help="The course directory (holding course.toml).").tag(config=True)
+    allow_unconfined = Bool(
+        False,
+        help=(
+            "Grade even where bubblewrap cannot confine student code (limits-only mode): the "
+            "kernel could then read the course files and use the network. Also set by "
+            "D2LKIT_ALLOW_UNCONFINED=1."
+        ),
+    ).tag(config=True)
 
     _warming = None
+    _announced = False  # the protections are logged once per process
+
+    def _check_sandbox(self, course: Course) -> None:
+        kind = confine.mode()
+        if not GradeInSandbox._announced:
+            GradeInSandbox._announced = True
+            self.log.warning(
+                "student kernels run in sandbox mode %r: %s",
+                kind,
+                confine.describe(kind, course.limits),
+            )
+        try:
+            confine.require_confinement(kind, self.allow_unconfined)
+        except confine.SandboxUnavailable as exc:
+            raise GradingStopped(f"grading refused: {exc}") from None
 
     def preprocess(self, nb, resources):
         if GradeInSandbox._warming is None:
             GradeInSandbox._warming = threading.Thread(target=_load_training_stack, daemon=True)
             GradeInSandbox._warming.start()
         course = load_course(Path(self.course_root or ".").resolve())
+        self._check_sandbox(course)
         info = resources["nbgrader"]
         submission = Path(resources["metadata"]["path"])
         unreadable = bool(nb.metadata.get(NOTE_KEY, {}).get("unreadable"))
@@ -144,7 +186,14 @@ class GradeInSandbox(NbGraderPreprocessor):
         else:
             student = KernelStudent(session.kernel, course.limits.cell_timeout)
             graders = course.root / "autograder" / "graders"
-            verdict = run_cell_checks(course, info["notebook"], grade_id, student, graders)
+            verdict = run_cell_checks(
+                course, info["notebook"], grade_id, student, graders, student_id=info["student"]
+            )
+            if verdict.grader_error:
+                raise GradingStopped(
+                    f"grading stopped: the hidden checks of {info['notebook']}/{grade_id} are "
+                    f"broken ({verdict.grader_error})"
+                )
             if verdict.problem:
                 self.log.error("hidden checks of %s: %s", grade_id, verdict.problem)
             if student.lost or not session.kernel.alive:

@@ -12,15 +12,29 @@ Two steps, each one transformation:
 
 from __future__ import annotations
 
+import datetime
+import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
+from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.v4 import new_markdown_cell, new_notebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
+
+from autograder.config import load_course
+from autograder.steps.sanitize import inert_markdown
+from autograder.steps.submission_files import (
+    MIB,
+    OPEN_FLAGS,
+    RESOURCES_KEY,
+    kind_of,
+    plain_reader,
+)
 
 NOTE_KEY = "d2lkit"  # notebook metadata where intake records its notes
 
@@ -54,15 +68,64 @@ def _note(nb: nbformat.NotebookNode, text: str) -> nbformat.NotebookNode:
     return nb
 
 
+def _unreadable(text: str) -> nbformat.NotebookNode:
+    nb = _note(new_notebook(), text)
+    nb.metadata[NOTE_KEY]["unreadable"] = True
+    return nb
+
+
+def _read_submitted(filename: str, max_bytes: int) -> tuple[str | None, str, float]:
+    """The text of a submitted notebook, or None and why not; and its modification time.
+
+    The file is the student's: a link (to the course's own solutions, say), a hard link, a
+    FIFO or a device is refused rather than followed, and so is a file past the size cap."""
+    try:
+        reader, info = plain_reader(os.open(filename, OPEN_FLAGS))
+    except OSError as exc:
+        if os.path.islink(filename):
+            return None, "the notebook is a link, which is never followed", 0.0
+        return None, f"the notebook could not be opened ({exc.strerror})", 0.0
+    if reader is None:
+        return None, f"the notebook is {kind_of(info.st_mode)}, not a file", info.st_mtime
+    with reader:
+        if info.st_nlink > 1:
+            return None, "the notebook is a hard link to another file", info.st_mtime
+        if info.st_size > max_bytes:
+            limit = max_bytes // MIB
+            return None, f"the notebook is larger than the {limit} MiB limit", info.st_mtime
+        data = reader.read(max_bytes)
+    try:
+        return data.decode("utf-8"), "", info.st_mtime
+    except UnicodeDecodeError as exc:
+        return None, f"the file could not be read as UTF-8 text ({exc})", info.st_mtime
+
+
 class LenientNotebookExporter(NotebookExporter):
     """The notebook exporter nbgrader autograde uses, made to read broken submissions."""
+
+    course_root = Unicode("", help="The course directory (holding course.toml).").tag(config=True)
+
+    def from_filename(self, filename, resources=None, **kw):
+        if resources is None:
+            resources = ResourcesDict()
+        if not resources.get("metadata"):
+            resources["metadata"] = ResourcesDict()
+        path, basename = os.path.split(filename)
+        resources["metadata"]["name"] = os.path.splitext(basename)[0]
+        resources["metadata"]["path"] = path
+        max_bytes = load_course(Path(self.course_root or ".").resolve()).intake.max_file_mb * MIB
+        text, problem, mtime = _read_submitted(filename, max_bytes)
+        when = datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
+        resources["metadata"]["modified_date"] = when.strftime("%B %-d, %Y")
+        if text is None:
+            return self.from_notebook_node(_unreadable(problem), resources, **kw)
+        return self.from_file(io.StringIO(text), resources, **kw)
 
     def from_file(self, file_stream, resources=None, **kw):
         try:
             text = file_stream.read()
         except (UnicodeDecodeError, OSError) as exc:
-            nb = _note(new_notebook(), f"the file could not be read as UTF-8 text ({exc})")
-            nb.metadata[NOTE_KEY]["unreadable"] = True
+            nb = _unreadable(f"the file could not be read as UTF-8 text ({exc})")
             return self.from_notebook_node(nb, resources, **kw)
         try:
             nb = nbformat.reads(text, as_version=4)
@@ -90,6 +153,7 @@ class RebuildFromRelease(NbGraderPreprocessor):
         release = root / "release" / info["assignment"] / f"{info['notebook']}.ipynb"
         rebuilt = nbformat.read(release, as_version=4)
         notes = list(nb.metadata.get(NOTE_KEY, {}).get("notes", []))
+        notes += resources.get(RESOURCES_KEY, [])
         unreadable = bool(nb.metadata.get(NOTE_KEY, {}).get("unreadable"))
 
         answers: dict[str, str] = {}
@@ -112,7 +176,9 @@ class RebuildFromRelease(NbGraderPreprocessor):
                     "was graded as left blank"
                 )
         if notes:
-            text = "**Grading note.** " + " ".join(f"{n[0].upper()}{n[1:]}." for n in notes)
+            # Notes may quote the student's input (file names, parser messages): made inert.
+            said = " ".join(f"{n[0].upper()}{n[1:]}." for n in notes)
+            text = "**Grading note.** " + inert_markdown(said)
             rebuilt.cells.insert(0, new_markdown_cell(text))
         rebuilt.metadata[NOTE_KEY] = {"notes": notes, "unreadable": unreadable}
         return rebuilt, resources

@@ -15,7 +15,10 @@ from autograder.notebooks import Variant
 
 
 def notebooks_with_variants() -> list[str]:
-    return sorted(info.name for info in pkgutil.iter_modules(__path__))
+    # Modules named _* hold code shared by a notebook's variants, not variants of a notebook.
+    return sorted(
+        info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")
+    )
 
 
 def load_variants(notebook: str) -> list[Variant]:

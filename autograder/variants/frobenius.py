@@ -29,7 +29,7 @@ def frobenius_sq(X):
     return torch.trace(X @ X.T)
 """
 
-VARIANTS = [
+KNOWN = [
     # Right answers written another way.
     Variant(
         "matrix_norm_builtin",
@@ -59,6 +59,7 @@ VARIANTS = [
         "trace_x_x",
         cells={"frobenius_sq_impl": _frob("    return torch.trace(X @ X)")},
         failing=("frobenius_sq", "matrix_l2_penalty_grad"),
+        zero=("frobenius_sq", "matrix_l2_penalty_grad"),
         message="trace(X @ X) for trace(X.T @ X)",
     ),
     Variant(
@@ -86,7 +87,7 @@ VARIANTS = [
             "matrix_l2_penalty_grad_impl": OWN_GRAD,
         },
         failing=("frobenius_sq",),
-        message="changed X in place",
+        message="changed its argument X in place",
     ),
     Variant(
         "missing_half",
@@ -145,6 +146,72 @@ VARIANTS = [
             )
         },
         failing=("matrix_l2_penalty_grad",),
+        zero=("matrix_l2_penalty_grad",),
         message="should return a torch.Tensor",
     ),
 ]
+
+# Answers written the way students write them, found while grading.
+FOUND = [
+    Variant(
+        "torch_func_and_comprehension",
+        cells={
+            "frobenius_sq_impl": _frob(
+                "    return sum(X[:, j] @ X[:, j] for j in range(X.shape[1]))"
+            ),
+            "matrix_l2_penalty_grad_impl": _grad(
+                "    return torch.func.grad(lambda V: 0.5 * frobenius_sq(V))(W.detach())"
+            ),
+        },
+    ),
+    Variant(
+        "switches_requires_grad_off",
+        cells={
+            "matrix_l2_penalty_grad_impl": _grad(
+                "    W.requires_grad_(True)\n"
+                "    (grad,) = torch.autograd.grad(0.5 * frobenius_sq(W), W)\n"
+                "    W.requires_grad_(False)  # tidy up\n"
+                "    return grad"
+            )
+        },
+        failing=("matrix_l2_penalty_grad",),
+        message="switched requires_grad off",
+    ),
+    Variant(
+        "backward_on_a_weight_that_requires_grad",
+        cells={
+            "matrix_l2_penalty_grad_impl": _grad(
+                "    if not W.requires_grad:\n"
+                "        W = W.detach().clone().requires_grad_(True)\n"
+                "    (0.5 * frobenius_sq(W)).backward()\n"
+                "    return W.grad.clone()"
+            )
+        },
+        failing=("matrix_l2_penalty_grad",),
+        message="left a .grad",
+    ),
+]
+
+# Stubs: each must earn nothing on every autograded cell.
+CELLS = ("frobenius_sq", "matrix_l2_penalty_grad")
+
+
+def _stub(name, frob, grad):
+    return Variant(
+        f"stub_{name}",
+        cells={
+            "frobenius_sq_impl": _frob(f"    return {frob}"),
+            "matrix_l2_penalty_grad_impl": _grad(f"    return {grad}"),
+        },
+        zero=CELLS,
+    )
+
+
+STUBS = [
+    _stub("none", "None", "None"),
+    # W is also the right value: a gradient that is W itself is still no answer.
+    _stub("input", "X", "W"),
+    _stub("constant", "torch.tensor(1.0)", "torch.zeros_like(W)"),
+]
+
+VARIANTS = KNOWN + FOUND + STUBS

@@ -96,6 +96,7 @@ def get_grads(model):
 """
         },
         failing=("get_grads",),
+        zero=("get_grads",),
         message="returned None",
     ),
     Variant(
@@ -196,8 +197,98 @@ def full_batch_grads(model, X, y):
 """
         },
         failing=("full_batch_grads",),
+        zero=("full_batch_grads",),
         message="the parameters themselves",
     ),
 ]
 
-VARIANTS = RIGHT + WRONG
+# Answers written the way students write them, found while grading.
+RIGHT += [
+    Variant(
+        "torch_func_and_comprehension",
+        cells={
+            "get_grads_impl": """
+def get_grads(model):
+    return tuple(p.grad for p in (model.net.weight, model.net.bias))
+""",
+            "full_batch_grads_impl": """
+from torch.func import functional_call, grad
+
+def full_batch_grads(model, X, y):
+    params = {name: p.detach() for name, p in model.named_parameters()}
+
+    def loss_of(params):
+        return model.loss(functional_call(model, params, (X,)), y)
+
+    grads = grad(loss_of)(params)
+    return grads["net.weight"], grads["net.bias"]
+""",
+        },
+    ),
+]
+
+WRONG += [
+    Variant(
+        "switches_requires_grad_off",
+        cells={
+            "full_batch_grads_impl": """
+def full_batch_grads(model, X, y):
+    params = [model.net.weight, model.net.bias]
+    grads = torch.autograd.grad(model.loss(model(X), y), params)
+    for p in params:
+        p.requires_grad_(False)  # done with autograd
+    return grads
+"""
+        },
+        failing=("full_batch_grads",),
+        message="switched requires_grad off",
+    ),
+    Variant(
+        "restores_only_existing_grads",
+        cells={
+            "full_batch_grads_impl": """
+def full_batch_grads(model, X, y):
+    params = [model.net.weight, model.net.bias]
+    saved = [None if p.grad is None else p.grad.clone() for p in params]
+    model.zero_grad()
+    model.loss(model(X), y).backward()
+    grads = [p.grad.clone() for p in params]
+    for p, old in zip(params, saved):
+        if old is not None:
+            p.grad.copy_(old)
+    return grads[0], grads[1]
+"""
+        },
+        failing=("full_batch_grads",),
+        message="filled the model's weight .grad",
+    ),
+]
+
+# Stubs: each must earn nothing on every autograded cell.
+CELLS = ("get_grads", "full_batch_grads")
+
+
+def _stub(name, get_grads, full_batch_grads):
+    return Variant(
+        f"stub_{name}",
+        cells={
+            "get_grads_impl": f"def get_grads(model):\n    return {get_grads}\n",
+            "full_batch_grads_impl": (
+                f"def full_batch_grads(model, X, y):\n    return {full_batch_grads}\n"
+            ),
+        },
+        zero=CELLS,
+    )
+
+
+STUBS = [
+    _stub("none", "None", "None"),
+    _stub("input", "model", "X, y"),
+    _stub(
+        "constant",
+        "torch.zeros_like(model.net.weight), torch.zeros_like(model.net.bias)",
+        "torch.zeros_like(model.net.weight), torch.zeros_like(model.net.bias)",
+    ),
+]
+
+VARIANTS = RIGHT + WRONG + STUBS

@@ -2,22 +2,14 @@
 must lose points on the cells they name, with the mistake in the message."""
 
 from autograder.notebooks import Variant
+from autograder.variants._huber_loss_found import (
+    FOUND_RIGHT,
+    FOUND_WRONG,
+    SELF_CONTAINED_MODEL,
+    STUBS,
+)
 
 ASSIGNMENT = "linear_regression"
-
-# A HuberRegression that does not rely on the student's huber_loss, so that a wrong
-# huber_loss variant loses points on huber_loss_values only.
-SELF_CONTAINED_MODEL = """
-class HuberRegression(d2lkit.LinearRegression):
-    def __init__(self, lr, sigma=1.0):
-        super().__init__(lr)
-        self.sigma = sigma
-
-    def loss(self, y_hat, y):
-        return torch.nn.functional.smooth_l1_loss(
-            y_hat, y.reshape(y_hat.shape), beta=self.sigma
-        )
-"""
 
 RIGHT = [
     Variant(
@@ -172,7 +164,7 @@ def huber_loss(y_hat, y, sigma=1.0):
 """
         },
         failing=("huber_loss_values",),
-        message="changed its input y_hat",
+        message="changed its argument y_hat",
     ),
     Variant(
         "returns_none",
@@ -185,6 +177,7 @@ def huber_loss(y_hat, y, sigma=1.0):
             "huber_regression_impl": SELF_CONTAINED_MODEL,
         },
         failing=("huber_loss_values",),
+        zero=("huber_loss_values",),
         message="returned None",
     ),
     Variant(
@@ -292,4 +285,4 @@ err_huber = torch.linalg.norm(mse_model.get_w_b()[0].reshape(-1) - true_w).item(
     ),
 ]
 
-VARIANTS = RIGHT + WRONG
+VARIANTS = RIGHT + FOUND_RIGHT + WRONG + FOUND_WRONG + STUBS

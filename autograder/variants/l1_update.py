@@ -53,7 +53,7 @@ class WeightDecayL1(d2lkit.LinearRegressionScratch):
         return base + self.lambd * torch.abs(self.w).sum()
 """
 
-VARIANTS = [
+VARIANTS_BEFORE = [
     # Right answers written another way.
     Variant(
         "float64_and_where",
@@ -105,7 +105,7 @@ VARIANTS = [
             )
         },
         failing=("l1_sgd_update",),
-        message="modified in place",
+        message="changed its argument w in place",
     ),
     Variant(
         "sign_zero_is_one",
@@ -135,6 +135,7 @@ VARIANTS = [
             "l1_sgd_update_impl": _update("    new_w = w - lr * (grad + lambd * torch.sign(w))")
         },
         failing=("l1_sgd_update",),
+        zero=("l1_sgd_update",),
         message="should return a torch.Tensor",
     ),
     # Known mistakes of the penalty and the model.
@@ -173,3 +174,72 @@ VARIANTS = [
         message="sigma not passed",
     ),
 ]
+
+# Answers written the way students write them, found while grading.
+FOUND = [
+    Variant(
+        "in_place_on_a_clone_and_comprehension",
+        cells={
+            "l1_penalty_impl": (
+                "def l1_penalty(w):\n"
+                "    return sum(v.abs() for v in w.reshape(-1))  # a 0-d tensor all the same\n"
+            ),
+            "l1_sgd_update_impl": _update(
+                "    new_w = w.clone()\n"
+                "    new_w -= lr * (grad + lambd * torch.sign(w))\n"
+                "    return new_w"
+            ),
+        },
+    ),
+    Variant(
+        "penalises_the_bias_too",
+        cells={
+            "weight_decay_l1_impl": _model(
+                penalty="self.lambd * (l1_penalty(self.w) + l1_penalty(self.b))"
+            )
+        },
+        failing=("weight_decay_l1",),
+        message="the bias penalised too",
+    ),
+    Variant(
+        "loop_over_rows",
+        cells={
+            "l1_sgd_update_impl": _update(
+                "    new_w = w.clone()\n"
+                "    for i in range(len(w)):\n"
+                "        s = 1.0 if w[i] > 0 else (-1.0 if w[i] < 0 else 0.0)\n"
+                "        new_w[i] = w[i] - lr * (grad[i] + lambd * s)\n"
+                "    return new_w"
+            )
+        },
+        failing=("l1_sgd_update",),
+        message="a loop over the first dimension",
+    ),
+]
+
+# Stubs: each must earn nothing on every autograded cell.
+CELLS = ("l1_penalty", "l1_sgd_update", "weight_decay_l1")
+
+
+def _stub(name, penalty, update, loss):
+    return Variant(
+        f"stub_{name}",
+        cells={
+            "l1_penalty_impl": f"def l1_penalty(w):\n    return {penalty}\n",
+            "l1_sgd_update_impl": _update(f"    return {update}"),
+            "weight_decay_l1_impl": _model().replace(
+                "return super().loss(y_hat, y) + self.lambd * l1_penalty(self.w)",
+                f"return {loss}",
+            ),
+        },
+        zero=CELLS,
+    )
+
+
+STUBS = [
+    _stub("none", "None", "None", "None"),
+    _stub("input", "w", "w", "y_hat"),
+    _stub("constant", "torch.tensor(0.0)", "torch.zeros_like(w)", "torch.tensor(1.0)"),
+]
+
+VARIANTS = VARIANTS_BEFORE + FOUND + STUBS

@@ -1,134 +1,24 @@
 """Right and wrong answers to lambda_sweep.ipynb, as a student would write them."""
 
 from autograder.notebooks import Variant
+from autograder.variants._lambda_sweep_code import (
+    BEST_BY_ARGMIN,
+    BEST_BY_FLOAT32_ARGMIN,
+    COMPREHENSION_WITH_NUMPY,
+    FLOAT64_BY_HAND,
+    LOG_LABELLED,
+    PLOT_WITH_PYPLOT,
+    STUB_PLOT_CONSTANT,
+    STUB_SWEEP_CONSTANT,
+    TENSORS_NUMPY_AND_NOISE,
+    stub_cells,
+)
+from autograder.variants._lambda_sweep_code import best_code as _best
+from autograder.variants._lambda_sweep_code import plot_code as _plot
+from autograder.variants._lambda_sweep_code import sweep_code as _sweep
 
 ASSIGNMENT = "weight_decay"
 
-
-def _sweep(
-    *,
-    seed_before="",
-    seed_inside="torch.manual_seed(seed)",
-    model_before="",
-    model_inside="model = d2lkit.WeightDecay(wd=lambd, lr=lr)",
-    train_loss="model.loss(model(X_train), y_train).item()",
-    val_loss="model.loss(model(X_val), y_val).item()",
-    w_norm="torch.linalg.vector_norm(model.get_w_b()[0]).item()",
-    signature="max_epochs=10, lr=0.01, seed=0",
-):
-    """A sweep cell with one part swapped out; the defaults give a right answer."""
-    return f"""
-def sweep(data, lambdas, {signature}):
-    X_train, y_train = data.tensors(train=True)
-    X_val, y_val = data.tensors(train=False)
-    results = []
-    {seed_before}
-    {model_before}
-    for lambd in lambdas:
-        {seed_inside}
-        {model_inside}
-        trainer = d2lkit.Trainer(max_epochs=max_epochs)
-        trainer.fit(model, data)
-        with torch.no_grad():
-            row = {{"lambd": lambd, "train_loss": {train_loss}, "val_loss": {val_loss},
-                   "w_norm": {w_norm}}}
-        results.append(row)
-    return results
-"""
-
-
-FLOAT64_BY_HAND = """
-import math
-
-def sweep(data, lambdas, max_epochs=10, lr=0.01, seed=0):
-    def mse(model, X, y):
-        return ((model(X).double() - y.double()) ** 2).mean().item()
-
-    results = []
-    i = 0
-    while i < len(lambdas):
-        torch.manual_seed(seed)
-        model = d2lkit.WeightDecay(wd=lambdas[i], lr=lr)
-        d2lkit.Trainer(max_epochs=max_epochs).fit(model, data)
-        with torch.no_grad():
-            w = model.net.weight.double()
-            results.append({
-                "lambd": lambdas[i],
-                "train_loss": mse(model, *data.tensors(train=True)),
-                "val_loss": mse(model, *data.tensors(train=False)),
-                "w_norm": math.sqrt(float((w * w).sum())),
-            })
-        i += 1
-    return results
-"""
-
-TENSORS_NUMPY_AND_NOISE = """
-import sys
-import warnings
-
-import numpy as np
-import torch.nn.functional as F
-
-def sweep(data, lambdas, max_epochs=10, lr=0.01, seed=0):
-    warnings.warn("this sweep takes a moment")
-    print("sweeping", len(lambdas), "values", file=sys.stderr)
-    results = []
-    for lambd in lambdas:
-        torch.manual_seed(seed)
-        model = d2lkit.WeightDecay(wd=lambd, lr=lr)
-        d2lkit.Trainer(max_epochs=max_epochs).fit(model, data)
-        X, y = data.tensors(train=True)
-        X_val, y_val = data.tensors(train=False)
-        with torch.no_grad():
-            results.append({
-                "lambd": lambd,
-                "train_loss": F.mse_loss(model(X), y).detach(),  # a 0-d tensor
-                "val_loss": np.float64(F.mse_loss(model(X_val), y_val).item()),
-                "w_norm": model.net.weight.norm().detach(),
-                "num_epochs": max_epochs,  # an extra key does no harm
-            })
-    return results
-"""
-
-BEST_BY_ARGMIN = """
-def best_lambda(results):
-    val = torch.tensor([r["val_loss"] for r in results])
-    return results[int(torch.argmin(val))]["lambd"]
-"""
-
-PLOT_WITH_PYPLOT = """
-def plot_sweep(results):
-    fig, ax = plt.subplots()
-    lambdas = [r["lambd"] for r in results]
-    ax.semilogy(lambdas, [r["train_loss"] for r in results], label="train")
-    ax.semilogy(lambdas, [r["val_loss"] for r in results], label="validation")
-    ax.set(xlabel="lambda", ylabel="loss")
-    fig.legend()
-    return fig
-"""
-
-
-def _best(body):
-    return f"def best_lambda(results):\n{body}\n"
-
-
-def _plot(body, ret="fig"):
-    return f"""
-def plot_sweep(results):
-    fig = Figure()
-    ax = fig.add_subplot()
-    lambdas = [r["lambd"] for r in results]
-    {body}
-    return {ret}
-"""
-
-
-LOG_LABELLED = """ax.plot(lambdas, [r["train_loss"] for r in results], label="train")
-    ax.plot(lambdas, [r["val_loss"] for r in results], label="val")
-    ax.set_yscale("log")
-    ax.set_xlabel("lambda")
-    ax.set_ylabel("loss")
-    ax.legend()"""
 
 VARIANTS = [
     # Right answers written another way.
@@ -234,6 +124,7 @@ VARIANTS = [
             )
         },
         failing=("sweep_results",),
+        zero=("sweep_results",),
         message="should return a list of dicts",
     ),
     # best_lambda.
@@ -311,5 +202,35 @@ VARIANTS = [
         cells={"plot_sweep_impl": _plot(LOG_LABELLED.replace('r["val_loss"]', 'r["w_norm"]'))},
         failing=("plot_sweep",),
         message="two lines with x = the lambdas",
+    ),
+    # Found by writing answers as students do.
+    Variant("comprehension_with_numpy_numbers", cells={"sweep_impl": COMPREHENSION_WITH_NUMPY}),
+    Variant(
+        "float32_argmin",
+        cells={"best_lambda_impl": BEST_BY_FLOAT32_ARGMIN},
+        failing=("best_lambda",),
+        message="rounded before comparing",
+    ),
+    Variant(
+        "rounds_then_compares",
+        cells={
+            "best_lambda_impl": _best(
+                '    return min(results, key=lambda r: round(r["val_loss"], 6))["lambd"]'
+            )
+        },
+        failing=("best_lambda",),
+        message="rounded before comparing",
+    ),
+]
+
+# Stubs: each must earn nothing on every autograded cell.
+CELLS = ("sweep_results", "best_lambda", "plot_sweep")
+VARIANTS += [
+    Variant("stub_none", cells=stub_cells("None", "None", "None"), zero=CELLS),
+    Variant("stub_input", cells=stub_cells("lambdas", "results", "results"), zero=CELLS),
+    Variant(
+        "stub_constant",
+        cells=stub_cells(STUB_SWEEP_CONSTANT, "1.0", STUB_PLOT_CONSTANT),
+        zero=CELLS,
     ),
 ]

@@ -4,14 +4,18 @@ The hidden graders live in another process. To ask a student's code a question t
 request (a function to call, or a short probe to run, with plain inputs); this module answers
 it with a JSON envelope of plain data: numbers, strings, lists, dicts and tensors flattened to
 lists. Nothing here is trusted: a student's code can patch it, so the grader re-checks every
-envelope it receives (autograder.wire.plain) and compares only the plain data.
+envelope it receives (autograder.wire.plain) and compares only the plain data. It reports
+facts (values, flags, types), never verdicts: whether an answer is right, or changed its
+inputs, is decided by the grader from these facts.
 
-This file must stay self-contained (json, math, builtins and torch only): its source text is
-sent to the kernel, which cannot import the autograder package.
+This file must stay self-contained (json, math, sys, builtins and torch only): its source text
+is sent to the kernel, which cannot import the autograder package. numpy is used only when the
+student's code has imported it already (torch does).
 """
 
 import json
 import math
+import sys
 
 MAX_DEPTH = 8
 MAX_ITEMS = 100_000
@@ -45,7 +49,43 @@ def _encode_float(value):
     return value
 
 
-def _encode_tensor(tensor, torch):
+def _numpy_type(obj):
+    """numpy, when `obj` is exactly a numpy array or numpy scalar (no subclass); else None."""
+    np = sys.modules.get("numpy")
+    if np is None:
+        return None
+    kind = type(obj)
+    if kind is np.ndarray:
+        return np
+    exact = (np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64)
+    exact += (np.uint8, np.uint16, np.uint32, np.uint64, np.bool_)
+    return np if any(kind is t for t in exact) else None
+
+
+def _encode_numpy(obj, np):
+    array = np.asarray(obj)
+    if array.size > MAX_TENSOR_NUMEL:
+        raise ValueError(f"array with {array.size} elements is too large to grade")
+    flat = array.reshape(-1).tolist()
+    kind = array.dtype.kind
+    if kind == "f":
+        data = [_encode_float(float(v)) for v in flat]
+    elif kind in "iu":
+        data = [int(v) for v in flat]
+    elif kind == "b":
+        data = [bool(v) for v in flat]
+    else:  # complex, strings, objects: the grader names the dtype
+        return {"t": "object", "type": _type_name(obj), "repr": _short_repr(obj)}
+    return {
+        "t": "numpy",
+        "type": _type_name(obj),
+        "dtype": str(array.dtype),
+        "shape": list(array.shape),
+        "data": data,
+    }
+
+
+def _encode_tensor(tensor, torch, state=False):
     info = {
         "t": "tensor",
         "type": _type_name(tensor),
@@ -54,6 +94,11 @@ def _encode_tensor(tensor, torch):
         "device": str(tensor.device),
         "requires_grad": bool(tensor.requires_grad),
     }
+    if state and tensor.is_leaf:
+        # An argument read back after a call: its .grad too, to see whether the call filled,
+        # changed or cleared it. (Only leaves hold a .grad.)
+        grad = tensor.grad
+        info["grad"] = None if grad is None else _encode_tensor(grad, torch)
     if tensor.device.type != "cpu":
         info["data"] = None  # a meta or accelerator tensor: the grader reports the device
         return info
@@ -69,9 +114,10 @@ def _encode_tensor(tensor, torch):
     return info
 
 
-def encode(obj, depth=0):
+def encode(obj, depth=0, state=False):
     """Turn a value into plain JSON data, recording exact types so none can be faked by
-    subclassing: only the exact built-in and tensor types are unpacked."""
+    subclassing: only the exact built-in, tensor and numpy types are unpacked. With `state`,
+    tensors also carry their .grad."""
     import torch
 
     if depth > MAX_DEPTH:
@@ -90,7 +136,7 @@ def encode(obj, depth=0):
     if kind in (list, tuple):
         if len(obj) > MAX_ITEMS:
             raise ValueError(f"{kind.__name__} of {len(obj)} items is too long to grade")
-        return {"t": kind.__name__, "v": [encode(item, depth + 1) for item in obj]}
+        return {"t": kind.__name__, "v": [encode(item, depth + 1, state) for item in obj]}
     if kind is dict:
         if len(obj) > MAX_ITEMS:
             raise ValueError(f"dict of {len(obj)} items is too long to grade")
@@ -98,12 +144,15 @@ def encode(obj, depth=0):
         for key, value in obj.items():
             if type(key) is not str:
                 return {"t": "object", "type": "dict", "repr": "dict with non-string keys"}
-            items.append([key, encode(value, depth + 1)])
+            items.append([key, encode(value, depth + 1, state)])
         return {"t": "dict", "v": items}
     if kind is torch.Tensor or kind is torch.nn.Parameter:
-        return _encode_tensor(obj, torch)
+        return _encode_tensor(obj, torch, state)
     if kind is torch.Size:
         return {"t": "tuple", "v": [{"t": "int", "v": int(d)} for d in obj]}
+    np = _numpy_type(obj)
+    if np is not None:
+        return _encode_numpy(obj, np)
     return {"t": "object", "type": _type_name(obj), "repr": _short_repr(obj)}
 
 
@@ -139,6 +188,18 @@ def decode(data):
     raise ValueError(f"cannot rebuild a value tagged {tag!r}")
 
 
+def _shares_memory(result, arg):
+    """Whether `result` is `arg` or a view of its memory (a returned input, not a new tensor)."""
+    import torch
+
+    if not isinstance(result, torch.Tensor) or not isinstance(arg, torch.Tensor):
+        return False
+    try:
+        return result.untyped_storage().data_ptr() == arg.untyped_storage().data_ptr()
+    except Exception:  # tensors without storage (meta, sparse): nothing shared to see
+        return False
+
+
 def _describe_exception(exc):
     if len(exc.args) == 1 and isinstance(exc.args[0], str):
         message = exc.args[0][:MAX_TEXT]  # the usual case: show the text without quotes
@@ -163,7 +224,11 @@ def handle(user_ns, request_text):
                 return json.dumps(_describe_exception(exc))
             envelope = {"status": "ok", "result": encode(result)}
             if request.get("return_args"):
-                envelope["args_after"] = encode(list(args))
+                after = encode(list(args), state=True)
+                for arg, encoded in zip(args, after["v"], strict=True):
+                    if encoded["t"] == "tensor":
+                        encoded["shares_result"] = _shares_memory(result, arg)
+                envelope["args_after"] = after
             return json.dumps(envelope)
         if request["op"] == "run":
             namespace = dict(user_ns)

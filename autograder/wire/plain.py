@@ -2,8 +2,9 @@
 
 An answer is untrusted JSON (see kernel_side). It is parsed here, in the grader's own process,
 into plain values: Python numbers, strings, lists, dicts, `StudentTensor` (a fresh float64 or
-int64 torch tensor plus the dtype, shape and device the student's tensor had) and
-`StudentObject` (anything else, by type name only). Whatever the student's objects did in
+int64 torch tensor plus the dtype, shape and device the student's tensor had), `StudentArray`
+(the same for a numpy array or numpy scalar, with its exact numpy type) and `StudentObject`
+(anything else, by type name only). Whatever the student's objects did in
 their own kernel, nothing of theirs runs here.
 """
 
@@ -20,6 +21,34 @@ MAX_ANSWER_BYTES = 64 * 1024 * 1024
 _SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
+TORCH_FLOAT_DTYPES = frozenset(
+    {"torch.float16", "torch.bfloat16", "torch.float32", "torch.float64"}
+)
+
+# numpy's exact scalar types, each with the only dtype it can hold. A value of any other type
+# (a subclass of one of these included) arrives as a StudentObject.
+NUMPY_SCALARS = {
+    f"numpy.{name}": name
+    for name in (
+        "float16",
+        "float32",
+        "float64",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "bool",
+    )
+}
+NUMPY_SCALARS["numpy.bool_"] = "bool"  # numpy 1's name of its boolean scalar
+NUMPY_ARRAY = "numpy.ndarray"
+_NUMPY_DTYPES = frozenset(NUMPY_SCALARS.values())
+
+
 class WireError(ValueError):
     """An answer that does not have the shape of an encoded value."""
 
@@ -34,9 +63,32 @@ class StudentTensor:
     device: str
     requires_grad: bool
     type_name: str = "torch.Tensor"
+    # Only for arguments read back after a call (`Student.call(..., return_args=True)`):
+    # the tensor's .grad at that moment, and whether the call's result shares its memory.
+    grad: StudentTensor | None = None
+    shares_result: bool = False
 
     def describe(self) -> str:
         return f"a tensor of shape {tuple(self.shape)} and dtype {self.dtype}"
+
+
+@dataclass(frozen=True)
+class StudentArray:
+    """A numpy array or numpy scalar a student's code returned, rebuilt from plain data."""
+
+    values: torch.Tensor  # float64, int64 or bool copy
+    dtype: str  # numpy's name: "float64", "int32", ...
+    shape: tuple[int, ...]
+    type_name: str  # "numpy.ndarray" or the exact scalar type, e.g. "numpy.float64"
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.type_name != NUMPY_ARRAY
+
+    def describe(self) -> str:
+        if self.is_scalar:
+            return f"a {self.type_name} scalar"
+        return f"a numpy array of shape {tuple(self.shape)} and dtype {self.dtype}"
 
 
 @dataclass(frozen=True)
@@ -58,37 +110,74 @@ def _number(value: Any) -> float:
     return float(value)
 
 
-def _tensor(data: dict[str, Any]) -> StudentTensor:
+def _shape(data: dict[str, Any], kind: str) -> list[int]:
     shape = data.get("shape")
     if not isinstance(shape, list) or not all(
         isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape
     ):
-        raise WireError("tensor shape is not a list of sizes")
+        raise WireError(f"{kind} shape is not a list of sizes")
+    return shape
+
+
+def _values(raw: Any, shape: list[int], kind: str, number_kind: str) -> torch.Tensor:
+    """The elements of a tensor or array as a fresh torch tensor: `number_kind` is "float"
+    (float64), "int" (int64) or "bool"; every element must be of that kind."""
+    if not isinstance(raw, list) or len(raw) != math.prod(shape):
+        raise WireError(f"{kind} data does not match its shape")
+    if number_kind == "float":
+        return torch.tensor([_number(v) for v in raw], dtype=torch.float64).reshape(shape)
+    if number_kind == "bool":
+        if not all(isinstance(v, bool) for v in raw):
+            raise WireError(f"boolean {kind} holds non-booleans")
+        return torch.tensor(raw, dtype=torch.bool).reshape(shape)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
+        raise WireError(f"integer {kind} holds non-integers")
+    return torch.tensor(raw, dtype=torch.int64).reshape(shape)
+
+
+def _tensor(data: dict[str, Any], depth: int) -> StudentTensor:
+    shape = _shape(data, "tensor")
     dtype, device = data.get("dtype"), data.get("device")
     if not isinstance(dtype, str) or not isinstance(device, str):
         raise WireError("tensor dtype or device missing")
     values = None
     raw = data.get("data")
     if raw is not None:
-        if not isinstance(raw, list) or len(raw) != math.prod(shape):
-            raise WireError("tensor data does not match its shape")
-        floating = dtype in {"torch.float16", "torch.bfloat16", "torch.float32", "torch.float64"}
-        if floating:
-            values = torch.tensor([_number(v) for v in raw], dtype=torch.float64)
-        else:
-            if not all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
-                raise WireError("integer tensor holds non-integers")
-            values = torch.tensor(raw, dtype=torch.int64)
-        values = values.reshape(shape)
+        number_kind = "float" if dtype in TORCH_FLOAT_DTYPES else "int"
+        # Booleans travel as 0 and 1, like every other non-float tensor.
+        values = _values(raw, shape, "tensor", number_kind)
+    requires_grad = data.get("requires_grad", False)
+    shares = data.get("shares_result", False)
+    if not isinstance(requires_grad, bool) or not isinstance(shares, bool):
+        raise WireError("tensor flags are not booleans")
+    grad = None
+    if data.get("grad") is not None:
+        grad = from_plain(data["grad"], depth + 1)
+        if not isinstance(grad, StudentTensor):
+            raise WireError("a tensor's .grad is not a tensor")
     type_name = data.get("type", "torch.Tensor")
     return StudentTensor(
         values=values,
         dtype=dtype,
         shape=tuple(shape),
         device=device,
-        requires_grad=bool(data.get("requires_grad", False)),
+        requires_grad=requires_grad,
         type_name=str(type_name),
+        grad=grad,
+        shares_result=shares,
     )
+
+
+def _array(data: dict[str, Any]) -> StudentArray:
+    type_name, dtype = data.get("type"), data.get("dtype")
+    shape = _shape(data, "array")
+    if dtype not in _NUMPY_DTYPES:
+        raise WireError(f"numpy value of unknown dtype {str(dtype)[:40]!r}")
+    if type_name != NUMPY_ARRAY and (NUMPY_SCALARS.get(type_name) != dtype or shape):
+        raise WireError("numpy scalar whose type, dtype or shape do not agree")
+    number_kind = {"f": "float", "b": "bool"}.get(dtype[0], "int")
+    values = _values(data.get("data"), shape, "array", number_kind)
+    return StudentArray(values=values, dtype=dtype, shape=tuple(shape), type_name=type_name)
 
 
 def from_plain(data: Any, depth: int = 0) -> Any:
@@ -132,7 +221,9 @@ def from_plain(data: Any, depth: int = 0) -> Any:
             out[pair[0]] = from_plain(pair[1], depth + 1)
         return out
     if tag == "tensor":
-        return _tensor(data)
+        return _tensor(data, depth)
+    if tag == "numpy":
+        return _array(data)
     if tag == "object":
         return StudentObject(str(data.get("type", "?"))[:200], str(data.get("repr", ""))[:2000])
     raise WireError(f"unknown type tag {tag!r}")

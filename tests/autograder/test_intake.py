@@ -3,6 +3,7 @@
 import copy
 import io
 import json
+import os
 
 import nbformat
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from autograder.config import REPO_ROOT
 from autograder.notebooks import is_graded_test, is_solution, nbgrader_meta, read, release_path
 from autograder.steps.intake import NOTE_KEY, LenientNotebookExporter, RebuildFromRelease
+from autograder.steps.submission_files import RESOURCES_KEY
 
 ASSIGNMENT, NOTEBOOK = "linear_regression", "huber_loss"
 
@@ -108,3 +110,57 @@ def test_answers_are_salvaged_from_an_invalid_notebook(release, answer_id):
     nb = read_leniently(json.dumps(raw))
     assert "not a valid notebook" in nb.metadata[NOTE_KEY]["notes"][0]
     assert cell(rebuild(nb), answer_id).source == "salvaged = True"
+
+
+def read_file_leniently(path):
+    exporter = LenientNotebookExporter(course_root=str(REPO_ROOT))
+    output, resources = exporter.from_filename(str(path))
+    return nbformat.reads(output, as_version=4), resources
+
+
+@pytest.fixture
+def solutions(tmp_path):
+    """A notebook holding the solutions, somewhere the student should never reach."""
+    path = tmp_path / "source" / f"{NOTEBOOK}.ipynb"
+    path.parent.mkdir()
+    path.write_text(nbformat.writes(read(REPO_ROOT / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")))
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda p, s: p.symlink_to(s), "is a link"),
+        (lambda p, s: os.link(s, p), "hard link"),
+        (lambda p, s: os.mkfifo(p), "a FIFO"),
+        (lambda p, s: p.mkdir(), "a folder"),
+    ],
+    ids=["symlink", "hard_link", "fifo", "folder"],
+)
+def test_a_notebook_that_is_not_a_plain_file_is_not_read(tmp_path, solutions, make, reason):
+    submitted = tmp_path / "submitted" / f"{NOTEBOOK}.ipynb"
+    submitted.parent.mkdir()
+    make(submitted, solutions)
+    nb, resources = read_file_leniently(submitted)
+    assert nb.cells == [] and nb.metadata[NOTE_KEY]["unreadable"]
+    assert reason in nb.metadata[NOTE_KEY]["notes"][0]
+    assert resources["metadata"]["path"] == str(submitted.parent)
+
+
+def test_a_plain_notebook_file_is_read(tmp_path, release):
+    submitted = tmp_path / f"{NOTEBOOK}.ipynb"
+    submitted.write_text(nbformat.writes(release))
+    nb, _ = read_file_leniently(submitted)
+    assert len(nb.cells) == len(release.cells) and NOTE_KEY not in nb.metadata
+
+
+def test_notes_of_the_folder_intake_head_the_feedback_and_carry_no_markup(release):
+    resources = {
+        "nbgrader": {"assignment": ASSIGNMENT, "notebook": NOTEBOOK},
+        RESOURCES_KEY: ["the file '<script>x()</script>' is a link and was not copied"],
+    }
+    step = RebuildFromRelease(course_root=str(REPO_ROOT))
+    rebuilt, _ = step.preprocess(copy.deepcopy(release), resources)
+    note = rebuilt.cells[0].source
+    assert "Grading note" in note and "is a link and was not copied" in note
+    assert "<" not in note

@@ -48,3 +48,28 @@ def test_a_missing_name_tells_the_student_to_define_it(student):
 def test_sys_exit_inside_an_answer_is_reported_not_obeyed(student):
     with pytest.raises(CheckFailed, match="tried to exit"):
         student.call("quits", torch.ones(1))
+
+
+def test_numpy_answers_come_back_as_numpy_with_their_exact_type():
+    import numpy as np
+
+    student = LocalStudent({"best": lambda values: np.float64(min(values))})
+    got = student.call("best", [0.5, 0.25])
+    assert got.type_name == "numpy.float64" and got.values.item() == 0.25
+
+
+def test_arguments_come_back_with_requires_grad_and_grad_as_the_call_left_them():
+    def switches_off(w):
+        w.requires_grad_(False)
+        return w * 2
+
+    def fills_grad(w):
+        (w * w).sum().backward()
+        return w.grad.clone()
+
+    student = LocalStudent({"switches_off": switches_off, "fills_grad": fills_grad})
+    w = torch.ones(2, requires_grad=True)
+    _, (after,) = student.call("switches_off", w, return_args=True)
+    assert not after.requires_grad and after.grad is None and not after.shares_result
+    _, (after,) = student.call("fills_grad", w, return_args=True)
+    assert after.requires_grad and after.grad is not None

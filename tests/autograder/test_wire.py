@@ -8,7 +8,14 @@ import pytest
 import torch
 
 from autograder.wire import kernel_side
-from autograder.wire.plain import StudentObject, StudentTensor, WireError, from_plain, read_envelope
+from autograder.wire.plain import (
+    StudentArray,
+    StudentObject,
+    StudentTensor,
+    WireError,
+    from_plain,
+    read_envelope,
+)
 
 
 def roundtrip(value):
@@ -46,10 +53,78 @@ def test_subclasses_of_builtin_and_tensor_types_are_reported_as_objects():
     assert isinstance(shady, StudentObject) and "ShadyTensor" in shady.type_name
 
 
-def test_numpy_arrays_and_meta_tensors_are_described_not_unpacked():
-    assert roundtrip(np.zeros(3)).type_name == "numpy.ndarray"
+def test_meta_tensors_are_described_not_unpacked():
     meta = roundtrip(torch.empty(2, device="meta"))
     assert meta.device == "meta" and meta.values is None
+
+
+@pytest.mark.parametrize(
+    ("value", "type_name", "dtype"),
+    [
+        (np.float64(0.1), "numpy.float64", "float64"),
+        (np.float32(0.25), "numpy.float32", "float32"),
+        (np.int64(7), "numpy.int64", "int64"),
+        (np.array(2.5), "numpy.ndarray", "float64"),
+        (np.arange(6, dtype=np.int32).reshape(2, 3), "numpy.ndarray", "int32"),
+    ],
+)
+def test_numpy_scalars_and_arrays_arrive_with_their_exact_type_and_values(value, type_name, dtype):
+    got = roundtrip(value)
+    assert isinstance(got, StudentArray)
+    assert (got.type_name, got.dtype, got.shape) == (type_name, dtype, np.shape(value))
+    assert got.values.tolist() == np.asarray(value).tolist()
+
+
+def test_subclasses_of_numpy_types_are_reported_as_objects():
+    class ShadyArray(np.ndarray):
+        pass
+
+    class ShadyFloat(np.float64):
+        pass
+
+    assert isinstance(roundtrip(np.zeros(2).view(ShadyArray)), StudentObject)
+    assert isinstance(roundtrip(ShadyFloat(1.0)), StudentObject)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"t": "numpy", "type": "numpy.float64", "dtype": "float64", "shape": [2], "data": [1, 2]},
+        {"t": "numpy", "type": "numpy.float64", "dtype": "int64", "shape": [], "data": [1]},
+        {"t": "numpy", "type": "numpy.ndarray", "dtype": "object", "shape": [], "data": [1]},
+        {"t": "numpy", "type": "numpy.int64", "dtype": "int64", "shape": [], "data": [1.5]},
+        {"t": "numpy", "type": "numpy.ndarray", "dtype": "float64", "shape": [2], "data": [1.0]},
+    ],
+)
+def test_a_forged_numpy_answer_is_rejected(forged):
+    with pytest.raises(WireError):
+        from_plain(forged)
+
+
+def test_arguments_read_back_carry_their_grad_flag_and_memory_sharing():
+    def fills_grad(w):
+        (w**2).sum().backward()
+        return w
+
+    request = {
+        "op": "call",
+        "name": "fills_grad",
+        "args": kernel_side.encode([torch.ones(2, requires_grad=True)]),
+        "kwargs": kernel_side.encode({}),
+        "return_args": True,
+    }
+    envelope = read_envelope(kernel_side.handle({"fills_grad": fills_grad}, json.dumps(request)))
+    (w_after,) = from_plain(envelope["args_after"])
+    assert w_after.requires_grad and w_after.shares_result
+    torch.testing.assert_close(w_after.grad.values, torch.full((2,), 2.0, dtype=torch.float64))
+
+
+def test_a_forged_grad_that_is_not_a_tensor_is_rejected():
+    forged = {"t": "tensor", "dtype": "torch.float32", "shape": [], "device": "cpu", "data": [1.0]}
+    with pytest.raises(WireError, match="not a tensor"):
+        from_plain({**forged, "grad": {"t": "float", "v": 1.0}})
+    with pytest.raises(WireError, match="flags"):
+        from_plain({**forged, "requires_grad": "yes"})
 
 
 def test_inputs_are_rebuilt_into_real_tensors_in_the_kernel():

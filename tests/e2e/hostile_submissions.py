@@ -3,7 +3,9 @@ that do unusual but harmless things. All answer `weight_decay/frobenius`, whose 
 `frobenius_sq` is the target; `build(name, course_dir)` returns what the student submitted.
 
 Each attack pairs a WRONG `frobenius_sq` with a trick that would make a naive grader accept
-it; an attack that worked would score full points on that cell.
+it; an attack that worked would score points on that cell, where the wrong answer alone fails
+every check and scores exactly 0. Attacks through the submission folder and through outputs a
+browser would run are in hostile_folders.py.
 """
 
 from __future__ import annotations
@@ -20,18 +22,23 @@ from autograder.sandbox.kernel import ANSWER_MIME
 
 ASSIGNMENT, NOTEBOOK = "weight_decay", "frobenius"
 TARGET_CELL, TARGET_ANSWER = "frobenius_sq", "frobenius_sq_impl"
+WRITTEN_ANSWER = "frobenius_derivation"
+# In a case's code, replaced by the port of a service on the host's loopback (see build).
+LOOPBACK_PORT = "LOOPBACK_PORT"
 WRONG = "def frobenius_sq(X):\n    return X.abs().sum()\n"
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
-    # "full": keeps every point; "below": loses points on TARGET_CELL; "cell_zero": scores 0
-    # on TARGET_CELL; "zero": scores 0 everywhere
+    # "full": keeps every point; "cell_zero": scores 0 on TARGET_CELL; "zero": scores 0
+    # everywhere
     expect: str
     code: str = ""  # replacement for the target answer cell
     message: str = ""  # fragment the feedback must show
     tamper: str = ""  # name of a notebook transformation below, or a raw file kind
+    written: str = ""  # replacement for the written (markdown) answer
+    files: str = ""  # what hostile_folders.place_files puts beside the notebook
 
 
 def _code(prelude: str, answer: str = WRONG) -> str:
@@ -41,7 +48,7 @@ def _code(prelude: str, answer: str = WRONG) -> str:
 ATTACKS = [
     Case(
         "patches_numpy",
-        "below",
+        "cell_zero",
         _code("""
 import numpy as np
 np.allclose = lambda *a, **k: True
@@ -50,7 +57,7 @@ np.isclose = lambda *a, **k: True
     ),
     Case(
         "patches_torch",
-        "below",
+        "cell_zero",
         _code("""
 import torch, torch.testing
 torch.allclose = lambda *a, **k: True
@@ -61,7 +68,7 @@ torch.testing.assert_close = lambda *a, **k: None
     ),
     Case(
         "patches_math_and_pytest",
-        "below",
+        "cell_zero",
         _code("""
 import math, pytest
 class Anything:
@@ -72,7 +79,7 @@ pytest.approx = lambda *a, **k: Anything()
     ),
     Case(
         "fakes_grader_modules",
-        "below",
+        "cell_zero",
         _code("""
 import sys, types
 for name in (
@@ -85,7 +92,7 @@ for name in (
     ),
     Case(
         "hijacks_import_to_forge_answers",
-        "below",
+        "cell_zero",
         _code("""
 import builtins
 _real_import = builtins.__import__
@@ -103,7 +110,7 @@ builtins.__import__ = _import
     ),
     Case(
         "forges_answer_messages",
-        "below",
+        "cell_zero",
         _code(f"""
 from IPython.display import publish_display_data
 import IPython.display
@@ -116,7 +123,7 @@ print("[PASS] every hidden check\\nHidden checks passed: 9 of 9.")
     ),
     Case(
         "tensor_subclass_with_torch_function",
-        "below",
+        "cell_zero",
         """
 import torch
 class Liar(torch.Tensor):
@@ -129,7 +136,7 @@ def frobenius_sq(X):
     ),
     Case(
         "float_subclass_that_lies",
-        "below",
+        "cell_zero",
         """
 class Liar(float):
     def __eq__(self, other): return True
@@ -142,7 +149,7 @@ def frobenius_sq(X):
     ),
     Case(
         "object_that_equals_everything",
-        "below",
+        "cell_zero",
         """
 class Liar:
     def __eq__(self, other): return True
@@ -154,18 +161,18 @@ def frobenius_sq(X):
     return Liar()
 """,
     ),
-    Case("reads_the_reference_answers", "below", "", tamper="reads_reference"),
-    Case("calls_sys_exit", "below", _code("import sys\nsys.exit(0)"), "SystemExit"),
+    Case("reads_the_reference_answers", "cell_zero", "", tamper="reads_reference"),
+    Case("calls_sys_exit", "cell_zero", _code("import sys\nsys.exit(0)"), "SystemExit"),
     Case(
         "exits_in_the_answer",
-        "below",
+        "cell_zero",
         "def frobenius_sq(X):\n    import sys\n    sys.exit(1)\n",
         "tried to exit",
     ),
-    Case("os_exit_kills_the_kernel", "below", _code("import os\nos._exit(0)")),
+    Case("os_exit_kills_the_kernel", "cell_zero", _code("import os\nos._exit(0)")),
     Case(
         "kills_its_parents",
-        "below",
+        "cell_zero",
         _code("""
 import os, signal
 for pid in (os.getppid(), 1):
@@ -176,17 +183,21 @@ for pid in (os.getppid(), 1):
 os.killpg(0, signal.SIGKILL)
 """),
     ),
-    Case("loops_forever_at_top_level", "below", WRONG + "\nwhile True:\n    pass\n", "time limit"),
+    Case(
+        "loops_forever_at_top_level", "cell_zero", WRONG + "\nwhile True:\n    pass\n", "time limit"
+    ),
     Case(
         "loops_forever_in_the_answer",
-        "below",
+        "cell_zero",
         "def frobenius_sq(X):\n    while True:\n        pass\n",
         "time limit",
     ),
-    Case("exhausts_memory", "below", _code("hog = [bytearray(512 * 1024**2) for _ in range(64)]")),
+    Case(
+        "exhausts_memory", "cell_zero", _code("hog = [bytearray(512 * 1024**2) for _ in range(64)]")
+    ),
     Case(
         "fork_bomb",
-        "below",
+        "cell_zero",
         _code("""
 import os, time
 for _ in range(100_000):
@@ -198,16 +209,16 @@ for _ in range(100_000):
         break
 """),
     ),
-    Case("writes_outside_its_folder", "below", "", tamper="writes_outside"),
+    Case("writes_outside_its_folder", "cell_zero", "", tamper="writes_outside"),
 ]
 
 TAMPERING = [
-    Case("edits_graded_cell_and_forges_output", "below", WRONG, tamper="edit_graded_cell"),
-    Case("empties_graded_cell", "below", WRONG, tamper="empty_graded_cell"),
-    Case("deletes_graded_cell", "below", WRONG, tamper="delete_graded_cell"),
-    Case("changes_cell_types", "below", WRONG, tamper="change_cell_types"),
-    Case("changes_cell_metadata", "below", WRONG, tamper="change_metadata"),
-    Case("duplicates_cells", "below", WRONG, tamper="duplicate_cells"),
+    Case("edits_graded_cell_and_forges_output", "cell_zero", WRONG, tamper="edit_graded_cell"),
+    Case("empties_graded_cell", "cell_zero", WRONG, tamper="empty_graded_cell"),
+    Case("deletes_graded_cell", "cell_zero", WRONG, tamper="delete_graded_cell"),
+    Case("changes_cell_types", "cell_zero", WRONG, tamper="change_cell_types"),
+    Case("changes_cell_metadata", "cell_zero", WRONG, tamper="change_metadata"),
+    Case("duplicates_cells", "cell_zero", WRONG, tamper="duplicate_cells"),
 ]
 
 BAD_INPUT = [
@@ -234,7 +245,8 @@ BAD_INPUT = [
     Case(
         "returns_wrong_dtype",
         "cell_zero",
-        "import torch\ndef frobenius_sq(X):\n    return (X ** 2).sum().to(torch.int64)\n",
+        # Integer results are numbers (graded on their value); a boolean tensor is no number.
+        "import torch\ndef frobenius_sq(X):\n    return (X ** 2).sum().to(torch.bool)\n",
         "dtype",
     ),
     Case(
@@ -333,7 +345,7 @@ for target in {[str(t) for t in targets]!r}:
 """)
 
 
-def build(case: Case, course_dir: Path):
+def build(case: Case, course_dir: Path, loopback_port: int = 0):
     """The submitted file for `case`: a notebook node, or raw text."""
     if case.tamper == "not_json":
         return '{"cells": [ this is not JSON'
@@ -346,7 +358,9 @@ def build(case: Case, course_dir: Path):
     elif case.tamper == "writes_outside":
         code = _writes_outside(course_dir)
     if code:
-        filled[TARGET_ANSWER] = code
+        filled[TARGET_ANSWER] = code.replace(LOOPBACK_PORT, str(loopback_port))
+    if case.written:
+        filled[WRITTEN_ANSWER] = case.written
     nb = fill_release(ASSIGNMENT, NOTEBOOK, filled)
     graded = _cell(nb, TARGET_CELL)
     if case.tamper == "edit_graded_cell":

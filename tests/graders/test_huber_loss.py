@@ -75,3 +75,14 @@ def test_notebook_experiment_matches_the_reference_setup():
     err_huber, err_mse = ref.experiment()
     assert float(namespace["err_huber"]) == pytest.approx(err_huber, rel=1e-5)
     assert float(namespace["err_mse"]) == pytest.approx(err_mse, rel=1e-5)
+
+
+def test_boundary_and_column_mistakes_show_only_where_they_differ():
+    sigma = 0.75
+    y = torch.tensor([0.0, 0.5, -0.25])
+    at_sigma = y + torch.tensor([sigma, -sigma, 0.1])
+    names = dict(ref.mistakes(at_sigma, y, sigma))
+    assert names[ref.BOUNDARY_GAP][0] == 0 and ref.huber_loss(at_sigma, y, sigma)[0] == sigma / 2
+    assert names[ref.COLUMN].shape == (3, 3)  # a 1-D y_hat against a column y
+    inside = dict(ref.mistakes(at_sigma.reshape(3, 1) * 0, y, sigma))
+    assert ref.BOUNDARY_GAP not in inside and ref.COLUMN not in inside

@@ -47,3 +47,11 @@ def test_training_mistakes_end_elsewhere():
     w, _ = ref.train(setting)
     for mistake in ref.train_mistakes(setting):
         assert not torch.allclose(mistake.value, w, rtol=2e-3, atol=1e-5), mistake.name
+
+
+def test_penalising_the_bias_adds_lambd_times_its_absolute_value():
+    gen = torch.Generator().manual_seed(4)
+    w, b = torch.randn(3, 1, generator=gen), torch.tensor([-0.5])
+    X, y = torch.randn(5, 3, generator=gen), torch.randn(5, 1, generator=gen)
+    (mistake,) = [m for m in ref.loss_mistakes(w, b, X, y, 2.0) if m.name == ref.BIAS_PENALISED]
+    torch.testing.assert_close(mistake.value, ref.model_loss(w, b, X, y, 2.0) + 2.0 * 0.5)

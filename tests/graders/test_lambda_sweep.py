@@ -35,3 +35,23 @@ def test_best_lambda_takes_the_first_of_ties():
         {"lambd": 3.0, "val_loss": 0.1},
     ]
     assert ref.best_lambda(results) == 2.0
+
+
+def test_near_tied_results_are_told_apart_only_without_rounding():
+    from autograder.graders import lambda_sweep_parts as parts
+
+    results, early, late = parts.near_tie_results(torch.Generator().manual_seed(0))
+    assert ref.best_lambda(results) == results[late]["lambd"]
+    rounded = min(results, key=lambda r: round(r["val_loss"], 6))["lambd"]
+    as_float32 = results[int(torch.tensor([r["val_loss"] for r in results]).argmin())]["lambd"]
+    assert rounded == as_float32 == results[early]["lambd"]
+
+
+def test_near_ties_defeat_rounding_for_every_student():
+    from autograder.graders import lambda_sweep_parts as parts
+
+    for seed in range(200):
+        results, early, _ = parts.near_tie_results(torch.Generator().manual_seed(seed))
+        val = torch.tensor([r["val_loss"] for r in results])
+        assert results[int(val.argmin())]["lambd"] == results[early]["lambd"], seed
+        assert min(results, key=lambda r: round(r["val_loss"], 6)) is results[early], seed

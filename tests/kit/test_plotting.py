@@ -46,10 +46,15 @@ def fit_small():
     return run
 
 
-def test_board_off_records_epochs_and_draws_only_when_asked(fit_small):
+def test_board_off_keeps_the_books_points_and_draws_only_when_asked(fit_small):
     model, trainer = fit_small(display=False)
     assert model.board.fig is None
-    assert [p.y for p in model.board.data["val_loss"]] == trainer.history.val_loss
+    # The book's points, shown or not: two training points per epoch (at half and whole
+    # epochs) and one validation point at the end of each epoch.
+    train = model.board.data["train_loss"]
+    assert [p.x for p in train] == pytest.approx([0.25, 0.75, 1.25, 1.75, 2.25, 2.75], abs=0.03)
+    assert [p.x for p in model.board.data["val_loss"]] == [1, 2, 3]
+    assert [p.y for p in model.board.data["val_loss"]] == pytest.approx(trainer.history.val_loss)
     figure = model.board.figure()
     assert isinstance(figure, Figure)
     labels = [line.get_label() for line in figure.axes[0].get_lines()]

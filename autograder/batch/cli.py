@@ -1,0 +1,97 @@
+"""`python -m autograder grade ASSIGNMENT`: grade every submission of an assignment in parallel.
+
+Exit status: 0 when every submission has a grade (a zero for a submission whose grading
+failed included), 1 when some submission got no grade (its task was lost, or recording it
+failed), 2 when the batch could not start (bad arguments, course or cluster), 130 when
+interrupted (every grade recorded until then stays).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from autograder.batch.bundle import BatchError
+from autograder.batch.progress import summary
+from autograder.batch.run import BatchOptions, ClassGrading
+from autograder.config import CourseConfigError
+
+OK, UNGRADED, CANNOT_START, INTERRUPTED = 0, 1, 2, 130
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("assignment", help="the assignment to grade, as in course.toml")
+    parser.add_argument(
+        "--student",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="grade only this student (repeat for several); default: every submission",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes of the local cluster (default: one per core)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="use an existing Dask cluster, e.g. tcp://host:8786, instead of a local one",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="grade again submissions that are unchanged since they were last graded",
+    )
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the course directory (default: the current one)",
+    )
+
+
+def grade(args: argparse.Namespace) -> int:
+    if args.workers is not None and args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return CANNOT_START
+    if args.workers is not None and args.scheduler:
+        print(
+            "error: --workers sizes a local cluster; with --scheduler it has no effect",
+            file=sys.stderr,
+        )
+        return CANNOT_START
+    options = BatchOptions(
+        args.assignment, tuple(args.student), args.workers, args.scheduler, args.force
+    )
+    started = time.monotonic()
+    batch = None
+    try:
+        batch = ClassGrading(args.course, options)
+        outcomes = batch.run()
+    except (BatchError, CourseConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return CANNOT_START
+    except KeyboardInterrupt:
+        outcomes = batch.outcomes if batch is not None else []
+        summary(outcomes, time.monotonic() - started)
+        print("Interrupted: the grades listed above are recorded; run again to grade the rest.")
+        return INTERRUPTED
+    summary(outcomes, time.monotonic() - started)
+    return OK if all(o.has_grade for o in outcomes) else UNGRADED
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder", description=__doc__.splitlines()[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_arguments(commands.add_parser("grade", help="grade a class in parallel"))
+    args = parser.parse_args(argv)
+    return grade(args)
