@@ -48,9 +48,12 @@ def mistakes_of(notebook: str, most: int = 2) -> list[Variant]:
         return [variants[name] for name in MISTAKES[notebook]]
     chosen: list[Variant] = []
     for variant in variants.values():
-        taken = {cell for v in chosen for cell in v.cells}
+        # Neither the answers nor the cells they fail may overlap: a wrong helper that a later
+        # answer calls would hide that answer's own mistake.
+        taken = {cell for v in chosen for cell in (*v.cells, *v.failing)}
+        touched = {*variant.cells, *variant.failing}
         stub = "stub" in variant.name  # a blank-ish answer shows no mistake worth reading
-        if variant.right or stub or not variant.message or set(variant.cells) & taken:
+        if variant.right or stub or not variant.message or touched & taken:
             continue
         chosen.append(variant)
         if len(chosen) == most:

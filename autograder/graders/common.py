@@ -24,3 +24,34 @@ def prefixed(prefix: str, check, *args, **kwargs):
         return check(*args, **kwargs)
     except CheckFailed as exc:
         raise CheckFailed(f"{prefix} {exc}") from None
+
+
+# What a plotting function's figure shows, read in the student's kernel as plain data: the
+# axes' labels, scales, legends and lines (the grader judges them; the figure is then closed).
+_FIGURE_PROBE = """
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+out = CALL
+fig = out.figure if isinstance(out, Axes) else out
+result = {"type": type(out).__module__ + "." + type(out).__qualname__,
+          "is_figure": isinstance(out, Figure), "axes": [], "figure_legends": []}
+if isinstance(fig, Figure):
+    for ax in fig.get_axes():
+        legend = ax.get_legend()
+        result["axes"].append({
+            "xlabel": str(ax.get_xlabel()), "ylabel": str(ax.get_ylabel()),
+            "xscale": str(ax.get_xscale()), "yscale": str(ax.get_yscale()),
+            "legend": None if legend is None else [str(t.get_text()) for t in legend.get_texts()],
+            "lines": [{"x": [float(v) for v in line.get_xdata()],
+                       "y": [float(v) for v in line.get_ydata()]} for line in ax.get_lines()],
+        })
+    result["figure_legends"] = [[str(t.get_text()) for t in g.get_texts()] for g in fig.legends]
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+"""
+
+
+def figure_probe(call: str) -> str:
+    """The probe that runs `call` (which returns a Figure or Axes) and reports its figure."""
+    return _FIGURE_PROBE.replace("CALL", call)

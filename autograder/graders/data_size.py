@@ -20,7 +20,7 @@ lines, scales, labels and legend, read in the kernel and compared here.
 import pytest
 import torch
 
-from autograder.graders.common import checked
+from autograder.graders.common import checked, figure_probe
 from autograder.judging.checks import CheckFailed, as_number, describe
 from autograder.reference import data_size as ref
 from autograder.wire.plain import StudentTensor
@@ -39,28 +39,7 @@ finally:
     d2lkit.ProgressBoard.active = _active
 """
 
-PLOT_PROBE = """
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-
-out = plot_errors(results)
-fig = out.figure if isinstance(out, Axes) else out
-result = {"type": type(out).__module__ + "." + type(out).__qualname__,
-          "is_figure": isinstance(out, Figure), "axes": [], "figure_legends": []}
-if isinstance(fig, Figure):
-    for ax in fig.get_axes():
-        legend = ax.get_legend()
-        result["axes"].append({
-            "xlabel": str(ax.get_xlabel()), "ylabel": str(ax.get_ylabel()),
-            "xscale": str(ax.get_xscale()), "yscale": str(ax.get_yscale()),
-            "legend": None if legend is None else [str(t.get_text()) for t in legend.get_texts()],
-            "lines": [{"x": [float(v) for v in line.get_xdata()],
-                       "y": [float(v) for v in line.get_ydata()]} for line in ax.get_lines()],
-        })
-    result["figure_legends"] = [[str(t.get_text()) for t in g.get_texts()] for g in fig.legends]
-    import matplotlib.pyplot as plt
-    plt.close(fig)
-"""
+PLOT_PROBE = figure_probe("plot_errors(results)")
 
 
 def _int(gen, low, high):

@@ -107,7 +107,7 @@ def test_a_second_run_grades_only_new_or_changed_submissions(graded_both_ways):
     after = gradebook_state(batch)
     assert after["submissions"] == before["submissions"]
     for key, value in after["grades"].items():
-        if key[0] == "ben":
+        if key[0] == "ben" and value[0] is not None:  # written answers wait for a person
             assert value[0] == value[2], key  # full marks now
         else:
             assert value == before["grades"][key], key

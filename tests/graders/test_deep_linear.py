@@ -1,15 +1,10 @@
 """The deep_linear reference agrees with torch.nn and with least squares, and its graders hold
 for other grading seeds: the reference keeps every point, a do-nothing answer earns none."""
 
-import dataclasses
-
 import pytest
 import torch
 
-from autograder.config import load_course
-from autograder.judging.runner import run_cell_checks
-from autograder.judging.student import LocalStudent
-from autograder.notebooks import Variant, run_namespace
+from autograder.notebooks import Variant
 from autograder.reference import deep_linear as ref
 
 CELLS = ("compose_linear", "quadratic_features")
@@ -57,15 +52,11 @@ def test_features_fit_a_quadratic_exactly_and_the_inputs_alone_do_not():
         assert ref.fit_residual(mistake.value, y) > 0.1
 
 
-def _scores(grading_seed, variant=None):
-    course = dataclasses.replace(load_course(), grading_seed=grading_seed)
-    student = LocalStudent(run_namespace("linear_models", "deep_linear", variant))
-    return {cell: run_cell_checks(course, "deep_linear", cell, student) for cell in CELLS}
-
-
 @pytest.mark.parametrize("grading_seed", [1, 2024, 987_654])
-def test_reference_passes_every_check_for_other_grading_seeds(grading_seed):
-    for cell, verdict in _scores(grading_seed).items():
+def test_reference_passes_every_check_for_other_grading_seeds(grading_seed, verdicts_under_seed):
+    for cell, verdict in verdicts_under_seed(
+        "linear_models", "deep_linear", CELLS, grading_seed
+    ).items():
         assert not verdict.problem and verdict.passed == verdict.total, (cell, verdict.report())
 
 
@@ -79,6 +70,8 @@ STUBS = Variant(
 
 
 @pytest.mark.parametrize("grading_seed", [1, 2024])
-def test_stubs_score_nothing_for_other_grading_seeds(grading_seed):
-    for cell, verdict in _scores(grading_seed, STUBS).items():
+def test_stubs_score_nothing_for_other_grading_seeds(grading_seed, verdicts_under_seed):
+    for cell, verdict in verdicts_under_seed(
+        "linear_models", "deep_linear", CELLS, grading_seed, STUBS
+    ).items():
         assert verdict.passed == 0, (cell, verdict.report())

@@ -2,16 +2,12 @@
 and its graders hold for other grading seeds: the reference keeps every point, a do-nothing
 answer earns none."""
 
-import dataclasses
 import math
 
 import pytest
 import torch
 
-from autograder.config import load_course
-from autograder.judging.runner import run_cell_checks
-from autograder.judging.student import LocalStudent
-from autograder.notebooks import Variant, run_namespace
+from autograder.notebooks import Variant
 from autograder.reference import noise_models as ref
 
 CELLS = ("laplace_nll", "lad_step", "poisson_nll")
@@ -67,15 +63,11 @@ def test_constant_of_the_laplace_likelihood_is_n_log_2(problem):
     assert float(ref.laplace_nll(*problem) - without.value) == pytest.approx(7 * math.log(2))
 
 
-def _scores(grading_seed, variant=None):
-    course = dataclasses.replace(load_course(), grading_seed=grading_seed)
-    student = LocalStudent(run_namespace("linear_models", "noise_models", variant))
-    return {cell: run_cell_checks(course, "noise_models", cell, student) for cell in CELLS}
-
-
 @pytest.mark.parametrize("grading_seed", [1, 2024, 987_654])
-def test_reference_passes_every_check_for_other_grading_seeds(grading_seed):
-    for cell, verdict in _scores(grading_seed).items():
+def test_reference_passes_every_check_for_other_grading_seeds(grading_seed, verdicts_under_seed):
+    for cell, verdict in verdicts_under_seed(
+        "linear_models", "noise_models", CELLS, grading_seed
+    ).items():
         assert not verdict.problem and verdict.passed == verdict.total, (cell, verdict.report())
 
 
@@ -90,6 +82,8 @@ STUBS = Variant(
 
 
 @pytest.mark.parametrize("grading_seed", [1, 2024])
-def test_stubs_score_nothing_for_other_grading_seeds(grading_seed):
-    for cell, verdict in _scores(grading_seed, STUBS).items():
+def test_stubs_score_nothing_for_other_grading_seeds(grading_seed, verdicts_under_seed):
+    for cell, verdict in verdicts_under_seed(
+        "linear_models", "noise_models", CELLS, grading_seed, STUBS
+    ).items():
         assert verdict.passed == 0, (cell, verdict.report())

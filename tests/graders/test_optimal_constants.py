@@ -1,15 +1,10 @@
 """The optimal_constants reference minimises what it claims to, and its graders hold for other
 grading seeds: the reference keeps every point, a do-nothing answer earns none."""
 
-import dataclasses
-
 import pytest
 import torch
 
-from autograder.config import load_course
-from autograder.judging.runner import run_cell_checks
-from autograder.judging.student import LocalStudent
-from autograder.notebooks import Variant, run_namespace
+from autograder.notebooks import Variant
 from autograder.reference import optimal_constants as ref
 
 CELLS = ("best_constant_l2", "best_constant_l1", "augment")
@@ -55,15 +50,11 @@ def test_named_mistakes_differ_from_the_reference(sample):
         assert value.shape != (4, 4) or not torch.allclose(value, ref.augment(X)), mistake.name
 
 
-def _scores(grading_seed, variant=None):
-    course = dataclasses.replace(load_course(), grading_seed=grading_seed)
-    student = LocalStudent(run_namespace("linear_models", "optimal_constants", variant))
-    return {cell: run_cell_checks(course, "optimal_constants", cell, student) for cell in CELLS}
-
-
 @pytest.mark.parametrize("grading_seed", [1, 2024, 987_654])
-def test_reference_passes_every_check_for_other_grading_seeds(grading_seed):
-    for cell, verdict in _scores(grading_seed).items():
+def test_reference_passes_every_check_for_other_grading_seeds(grading_seed, verdicts_under_seed):
+    for cell, verdict in verdicts_under_seed(
+        "linear_models", "optimal_constants", CELLS, grading_seed
+    ).items():
         assert not verdict.problem and verdict.passed == verdict.total, (cell, verdict.report())
 
 
@@ -78,6 +69,8 @@ STUBS = Variant(
 
 
 @pytest.mark.parametrize("grading_seed", [1, 2024])
-def test_stubs_score_nothing_for_other_grading_seeds(grading_seed):
-    for cell, verdict in _scores(grading_seed, STUBS).items():
+def test_stubs_score_nothing_for_other_grading_seeds(grading_seed, verdicts_under_seed):
+    for cell, verdict in verdicts_under_seed(
+        "linear_models", "optimal_constants", CELLS, grading_seed, STUBS
+    ).items():
         assert verdict.passed == 0, (cell, verdict.report())
