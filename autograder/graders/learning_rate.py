@@ -24,7 +24,7 @@ import torch
 
 import d2lkit
 from autograder.graders.common import checked
-from autograder.judging.checks import CheckFailed, Mistake, as_number, describe
+from autograder.judging.checks import CheckFailed, Mistake, as_number, as_truth, describe
 from autograder.reference import learning_rate as ref
 
 cell = pytest.mark.cell
@@ -44,14 +44,8 @@ finally:
 
 
 def _plain(value):
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        return float(value)
-    if isinstance(value, (bool, str)) or value is None:
-        return value
-    try:
-        return float(value)  # numpy and Python numbers alike
-    except (TypeError, ValueError):
-        return repr(value)[:80]
+    # Tensors travel detached; numbers and bools keep their exact types, read by the grader.
+    return value.detach() if isinstance(value, torch.Tensor) else value
 
 
 if isinstance(out, (list, tuple)):
@@ -149,11 +143,7 @@ def _check_sweep(student, expect, data, lrs, kwargs):
                 f"{describe(row)}."
             )
         expect.number(row["lr"], lrs[i], what=f"{at}: 'lr'")
-        diverged = row["diverged"]
-        if not isinstance(diverged, bool):
-            raise CheckFailed(
-                f"{at}: 'diverged' should be True or False, not {describe(diverged)}."
-            )
+        diverged = as_truth(row["diverged"], f"{at}: 'diverged'")
         if diverged != right["diverged"]:
             names = [n for n, v in mistakes_at(i, "diverged") if v == diverged]
             hint = f" This looks like {names[0]}." if names else ""

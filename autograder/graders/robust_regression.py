@@ -54,11 +54,7 @@ finally:
     d2lkit.ProgressBoard.active = _active
 if isinstance(out, torch.Tensor):
     out = out.detach()
-elif not isinstance(out, (str, bytes)):
-    try:
-        out = float(out)  # numpy and Python numbers alike
-    except (TypeError, ValueError):
-        pass
+# Numbers keep their exact types: the grader reads them (numpy scalars included).
 result = {
     "out": out,
     "data_same": torch.equal(data.X, X_before) and torch.equal(data.y, y_before),

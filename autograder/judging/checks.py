@@ -93,6 +93,23 @@ def as_number(got: Any, what: str) -> float:
     return value
 
 
+def as_truth(got: Any, what: str) -> bool:
+    """`got` as a bool, when it is one truth value: a Python bool, a numpy bool scalar or
+    one-element array, or a one-element torch.bool tensor. Anything else fails."""
+    if isinstance(got, bool):
+        return got
+    if isinstance(got, StudentArray) and got.dtype == "bool" and got.values.numel() == 1:
+        return bool(got.values.reshape(-1)[0])
+    if (
+        isinstance(got, StudentTensor)
+        and got.dtype == "torch.bool"
+        and got.values is not None
+        and got.values.numel() == 1
+    ):
+        return bool(got.values.reshape(-1)[0])
+    raise CheckFailed(f"{what} should be True or False, not {describe(got)}.")
+
+
 class Expect:
     """Checks bound to the course's tolerances (one instance per grading run)."""
 

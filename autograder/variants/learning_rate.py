@@ -57,7 +57,7 @@ def lr_sweep(data, lrs, max_epochs, seed=0):
         trainer.fit(model, data)
         # whole validation batches: the mean of the batch losses is the split's loss
         end = np.float64(trainer.history.val_loss[-1])
-        out.append(dict(lr=lr, val_loss=end, diverged=bool(np.isnan(end) or end > start)))
+        out.append(dict(lr=lr, val_loss=end, diverged=np.isnan(end) or end > start))  # np.bool_
     return out
 """
 

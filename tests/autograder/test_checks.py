@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from autograder.config import load_course
-from autograder.judging.checks import CheckFailed, Expect, Mistake, as_number
+from autograder.judging.checks import CheckFailed, Expect, Mistake, as_number, as_truth
 from autograder.wire.plain import StudentArray, StudentObject, StudentTensor
 
 
@@ -186,3 +186,30 @@ def test_a_contract_tolerance_replaces_the_course_one_for_one_comparison(expect)
 def test_a_contract_tolerance_still_refuses_what_is_not_a_number(expect):
     assert not expect.close(StudentObject("Sneaky", "5000.0"), 5000.0, rtol=0.01, atol=0.0)
     assert not expect.close(math.nan, math.nan, rtol=1.0, atol=1.0)
+
+
+def _truth_array(flag, type_name):
+    values = torch.tensor(flag)
+    return StudentArray(values, "bool", tuple(values.shape), type_name)
+
+
+@pytest.mark.parametrize(
+    "honest",
+    [
+        True,
+        _truth_array(True, "numpy.bool"),
+        _truth_array([True], "numpy.ndarray"),
+        StudentTensor(torch.tensor(True), "torch.bool", (), "cpu", False),
+    ],
+)
+def test_every_honest_kind_of_truth_value_is_read(honest):
+    assert as_truth(honest, "diverged") is True
+
+
+@pytest.mark.parametrize(
+    "dishonest",
+    [1, 1.0, StudentObject("LyingBool", "True"), _truth_array([True, False], "numpy.ndarray")],
+)
+def test_numbers_objects_and_arrays_are_not_truth_values(dishonest):
+    with pytest.raises(CheckFailed, match="should be True or False"):
+        as_truth(dishonest, "diverged")
