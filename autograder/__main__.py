@@ -1,5 +1,5 @@
 """`python -m autograder grade ASSIGNMENT [--student ID ...] [--workers N] [--scheduler ADDRESS]
-[--force]`, run from the course root: see autograder.batch.cli."""
+[--force] [--logs DIR]`, run from the course root: see autograder.batch.cli."""
 
 import sys
 

@@ -6,7 +6,10 @@ hidden checks. Two ways of grading are timed against it, alternately in one run:
 `nbgrader autograde` started afresh (a process per assignment), and a warm batch worker
 (`python -m autograder grade` on a one-worker cluster that has graded before, so nbgrader,
 torch and the graders are imported and a spare kernel waits). The script prints the median of
-each and the ratios to the floor (target for the warm worker: at most 1.5).
+each and the ratios to the floor (target for the warm worker: at most 1.5), then where the
+warm worker's time went, read off its grading logs: waiting for a kernel (the spare was not
+ready yet), running the notebooks' cells (the students' code and the hidden checks), and the
+rest (nbgrader's steps, the gradebook, Dask).
 
     .venv/bin/python bench/autograde.py [--repeats 3] [--quick]
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import statistics
 import sys
 import tempfile
@@ -58,19 +62,31 @@ def autograde_once(course_dir: Path, assignments: tuple[str, ...]) -> float:
     return time.perf_counter() - started
 
 
+def seconds_logged(log: str, pattern: str) -> float:
+    return sum(float(found) for found in re.findall(pattern, log))
+
+
 def warm_worker_once(
     client: Client, course_dir: Path, assignments: tuple[str, ...]
-) -> tuple[float, float]:
+) -> tuple[float, dict[str, float]]:
     """The batch command's work for one student, on a worker that is already warm: the wall
-    time, and the part of it spent in the worker's tasks."""
-    started, in_tasks = time.perf_counter(), 0.0
+    time, and how it divides (from the debug timings in the gradings' logs)."""
+    started, in_tasks, log = time.perf_counter(), 0.0, ""
     for assignment in assignments:
         options = BatchOptions(assignment, (STUDENT,), force=True)
         outcomes = ClassGrading(course_dir, options, err=io.StringIO()).run(client=client)
         if [o.status for o in outcomes] != ["graded"]:
             raise SystemExit(f"grading {assignment} failed: {outcomes}")
         in_tasks += outcomes[0].seconds
-    return time.perf_counter() - started, in_tasks
+        log += outcomes[0].log
+    wall = time.perf_counter() - started
+    parts = {
+        "waiting for a kernel": seconds_logged(log, r"kernel ready after ([\d.]+) s"),
+        "running cells and hidden checks": seconds_logged(log, r" took ([\d.]+) s"),
+    }
+    parts["the rest, in the worker's tasks"] = in_tasks - sum(parts.values())
+    parts["outside the tasks (client, Dask)"] = wall - in_tasks
+    return wall, parts
 
 
 def main() -> None:
@@ -95,23 +111,23 @@ def main() -> None:
         with cluster, Client(cluster) as client:
             warm_worker_once(client, course_dir, assignments)  # the worker's first student
             floor_once(1)  # warm the file cache for every contender
-            floors, cold, warm, tasks = [], [], [], []
+            floors, cold, warm, breakdowns = [], [], [], []
             for _ in range(repeats):
                 floors.append(floor_once(len(notebooks)))
                 cold.append(autograde_once(course_dir, assignments))
-                wall, in_tasks = warm_worker_once(client, course_dir, assignments)
+                wall, parts = warm_worker_once(client, course_dir, assignments)
                 warm.append(wall)
-                tasks.append(in_tasks)
+                breakdowns.append(parts)
     floor = statistics.median(floors)
     autograde, worker = statistics.median(cold), statistics.median(warm)
     print(f"floor, {len(notebooks)} kernels importing torch and d2lkit: {floor:.1f} s")
     print(f"nbgrader autograde, one submission ({len(notebooks)} notebooks): {autograde:.1f} s")
-    print(
-        f"warm batch worker, the same submission: {worker:.1f} s "
-        f"({statistics.median(tasks):.1f} s of it in the worker's tasks)"
-    )
+    print(f"warm batch worker, the same submission: {worker:.1f} s")
     print(f"ratio autograde/floor: {autograde / floor:.2f} (median of {repeats})")
     print(f"ratio warm worker/floor: {worker / floor:.2f} (target <= 1.5)")
+    print("where the warm worker's time went (median of each part):")
+    for part in breakdowns[0]:
+        print(f"  {part:<36} {statistics.median(b[part] for b in breakdowns):6.1f} s")
 
 
 if __name__ == "__main__":

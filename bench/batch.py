@@ -7,7 +7,14 @@ autograde` with this course's configuration (one process, one student after anot
 the batch command with 1 and with 2 local workers. Each wall time includes everything the
 instructor waits for (the cluster's start included). The script prints students per minute
 for each, the ratios (targets: 2 workers / 1 worker >= 1.8, 2 workers / serial >= 2.5) and
-the wall time projected for 300 students on 16 workers from the measured cost per student.
+the wall time projected for 300 students on 16 workers (one core each) from the measured CPU
+cost per student.
+
+Beside each wall time it prints how many cores the machine kept busy meanwhile (CPU time of
+the whole machine, from /proc/stat, over the wall time) and the CPU seconds per student.
+Those say what a ratio can reach here: a single grading process already keeps more than one
+core busy (the next notebook's kernel starts while the current one is graded), so on a
+2-core machine two workers can beat one by at most 2 / (the cores one worker keeps busy).
 
     .venv/bin/python bench/batch.py [--assignment linear_regression] [--quick]
 
@@ -17,6 +24,7 @@ the wall time projected for 300 students on 16 workers from the measured cost pe
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -47,16 +55,30 @@ QUICK_CLASS = {
 PROJECTED_CLASS, PROJECTED_WORKERS = 300, 16
 
 
-def timed(command: list[str], course_dir: Path) -> float:
+def cpu_seconds() -> float | None:
+    """CPU time the whole machine has spent busy so far (None where /proc/stat is missing)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(f) for f in fields]
+    idle = ticks[3] + ticks[4]  # idle and waiting for I/O
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(command: list[str], course_dir: Path) -> tuple[float, float | None]:
+    """Wall time of the command and the machine's busy CPU seconds meanwhile."""
+    busy = cpu_seconds()
     started = time.perf_counter()
     done = subprocess.run(
         command, cwd=course_dir, env=nbgrader_env(), capture_output=True, text=True
     )
     elapsed = time.perf_counter() - started
+    after = cpu_seconds()
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-20:])
         raise SystemExit(f"{' '.join(command[2:])} failed ({done.returncode}):\n{tail}")
-    return elapsed
+    return elapsed, (after - busy if busy is not None and after is not None else None)
 
 
 def main() -> None:
@@ -77,30 +99,46 @@ def main() -> None:
             shutil.copytree(base, copies[name], symlinks=True)
         python = sys.executable
         grade = [python, "-m", "autograder", "grade", args.assignment, "--workers"]
-        walls = {
+        runs = {
             "serial": timed(
                 [python, "-m", "nbgrader", "autograde", args.assignment], copies["serial"]
             ),
             "workers_1": timed([*grade, "1"], copies["workers_1"]),
             "workers_2": timed([*grade, "2"], copies["workers_2"]),
         }
+    walls = {name: wall for name, (wall, _) in runs.items()}
     print(f"class of {n} students, assignment {args.assignment}")
     for name, label in (
         ("serial", "nbgrader autograde (serial)"),
         ("workers_1", "autograder grade, 1 worker"),
         ("workers_2", "autograder grade, 2 workers"),
     ):
-        print(f"  {label:<30} {walls[name]:7.1f} s  {60 * n / walls[name]:6.2f} students/minute")
+        wall, busy = runs[name]
+        cores = f"  {busy / wall:4.2f} cores busy, {busy / n:5.1f} CPU s/student" if busy else ""
+        print(f"  {label:<30} {wall:7.1f} s  {60 * n / wall:6.2f} students/minute{cores}")
     scaling = walls["workers_1"] / walls["workers_2"]
     print(f"ratio 2 workers / 1 worker:  {scaling:.2f} (target >= 1.8)")
     print(
         f"ratio 2 workers / serial:    {walls['serial'] / walls['workers_2']:.2f} (target >= 2.5)"
     )
-    per_student = walls["workers_1"] / n  # one worker's seconds per student, start-up included
+    cores = len(os.sched_getaffinity(0))
+    one_busy, two_busy = runs["workers_1"][1], runs["workers_2"][1]
+    if one_busy and two_busy:
+        print(
+            f"  what this machine allows: {cores} cores / "
+            f"{one_busy / walls['workers_1']:.2f} cores busy with 1 worker = "
+            f"{cores * walls['workers_1'] / one_busy:.2f} for 2 workers / 1 worker"
+        )
+        # A saturated machine's cost per student, spread over one core per worker.
+        per_student = two_busy / n
+        basis = "CPU s per student with 2 workers, one core per worker"
+    else:
+        per_student = walls["workers_1"] / n
+        basis = "s per student with 1 worker"
     projected = PROJECTED_CLASS * per_student / PROJECTED_WORKERS
     print(
         f"projected for {PROJECTED_CLASS} students on {PROJECTED_WORKERS} workers: "
-        f"{projected / 60:.1f} min ({per_student:.1f} s per student per worker)"
+        f"{projected / 60:.1f} min ({per_student:.1f} {basis})"
     )
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from autograder.batch.bundle import BatchError
-from autograder.batch.progress import summary
+from autograder.batch.progress import Outcome, summary
 from autograder.batch.run import BatchOptions, ClassGrading
 from autograder.config import CourseConfigError
 
@@ -49,12 +49,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="grade again submissions that are unchanged since they were last graded",
     )
     parser.add_argument(
+        "--logs",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=(
+            "write each grading's log, with the time every cell and kernel start took, to "
+            "DIR/ASSIGNMENT/STUDENT.log"
+        ),
+    )
+    parser.add_argument(
         "--course",
         type=Path,
         default=Path("."),
         metavar="DIR",
         help="the course directory (default: the current one)",
     )
+
+
+def write_logs(outcomes: list[Outcome], folder: Path, assignment: str) -> None:
+    """One file per student graded in this run (students left unchanged have none)."""
+    target = folder / assignment
+    written = 0
+    for outcome in outcomes:
+        if outcome.log:
+            target.mkdir(parents=True, exist_ok=True)
+            (target / f"{outcome.student}.log").write_text(outcome.log)
+            written += 1
+    if written:
+        print(f"Grading logs: {target}/", file=sys.stderr)
 
 
 def grade(args: argparse.Namespace) -> int:
@@ -80,9 +103,13 @@ def grade(args: argparse.Namespace) -> int:
         return CANNOT_START
     except KeyboardInterrupt:
         outcomes = batch.outcomes if batch is not None else []
+        if args.logs is not None:
+            write_logs(outcomes, args.logs, options.assignment)
         summary(outcomes, time.monotonic() - started)
         print("Interrupted: the grades listed above are recorded; run again to grade the rest.")
         return INTERRUPTED
+    if args.logs is not None:
+        write_logs(outcomes, args.logs, options.assignment)
     summary(outcomes, time.monotonic() - started)
     return OK if all(o.has_grade for o in outcomes) else UNGRADED
 

@@ -20,6 +20,9 @@ class Outcome:
     max_score: float = 0.0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    # The grading's own log (nbgrader's steps, the time each cell and each kernel start took),
+    # for `--logs`; empty when nothing was graded.
+    log: str = ""
 
     @property
     def has_grade(self) -> bool:

@@ -97,9 +97,10 @@ def open_client(options: BatchOptions) -> Iterator[Client]:
 def _outcome(result: GradingResult, code_points: float) -> Outcome:
     if result.ok:
         score, top = result.points()
-        return Outcome(result.student, "graded", score, top, result.seconds, list(result.problems))
+        problems = list(result.problems)
+        return Outcome(result.student, "graded", score, top, result.seconds, problems, result.log)
     problems = [result.error or "grading failed", *result.problems]
-    return Outcome(result.student, "zero", 0.0, code_points, result.seconds, problems)
+    return Outcome(result.student, "zero", 0.0, code_points, result.seconds, problems, result.log)
 
 
 class ClassGrading:
@@ -218,7 +219,9 @@ class ClassGrading:
         except Exception as exc:  # the task itself was lost (its workers kept dying)
             return Outcome(student, "lost", problems=[f"{type(exc).__name__}: {exc}"])
         if result.broken:
-            return Outcome(student, "lost", seconds=result.seconds, problems=[result.error])
+            return Outcome(
+                student, "lost", seconds=result.seconds, problems=[result.error], log=result.log
+            )
         try:
             writer.record(result)
         except Exception as exc:

@@ -9,6 +9,7 @@ student kernel, so the first student does not pay for them.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import shutil
 import sys
@@ -57,8 +58,11 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def build_gradebook(path: Path, bundle: CourseBundle) -> None:
-    """A gradebook holding only the assignment's definition, as generate_assignment left it."""
+def build_gradebook(path: Path, bundle: CourseBundle, blank: Path | None = None) -> None:
+    """A gradebook holding only the assignment's definition, as generate_assignment left it;
+    made from a copy of `blank` (an empty gradebook of the same course) when given."""
+    if blank is not None:
+        shutil.copyfile(blank, path)
     definition = bundle.assignment
     with Gradebook(f"sqlite:///{path}", bundle.course_id) as gb:
         extra = {"duedate": definition.duedate} if definition.duedate else {}
@@ -102,6 +106,7 @@ class CourseCache:
 
     def __init__(self) -> None:
         self._courses: dict[str, WorkerCourse] = {}
+        self._blanks: dict[str, Path] = {}  # course id -> an empty gradebook
         self._code_digest: str | None = None
         self._package = Path(autograder.__file__).resolve().parent
 
@@ -118,10 +123,21 @@ class CourseCache:
         # second copy of a module it has loaded), which the check above proved the same.
         (root / "autograder").symlink_to(self._package, target_is_directory=True)
         template = base / TEMPLATE_DB
-        build_gradebook(template, bundle)
+        build_gradebook(template, bundle, self._blank(bundle.course_id))
         course = WorkerCourse(root, template, load_nbgrader_config(root))
         self._courses[bundle.digest] = course
         return course
+
+    def _blank(self, course_id: str) -> Path:
+        """An empty gradebook, made once per process. nbgrader stamps every new gradebook with
+        its schema version by running `alembic heads` in a subprocess, seconds each time; a
+        copy of a stamped one needs none."""
+        found = self._blanks.get(course_id)
+        if found is None or not found.exists():
+            found = Path(tempfile.mkdtemp(prefix="d2lkit-blank-")) / "gradebook.db"
+            Gradebook(f"sqlite:///{found}", course_id).close()
+            self._blanks[course_id] = found
+        return found
 
     def _check_code(self, bundle: CourseBundle) -> None:
         if self._code_digest is None:
@@ -148,9 +164,17 @@ class CourseCache:
             shutil.rmtree(course.root.parent, ignore_errors=True)
         self._courses.clear()
 
+    def close(self) -> None:
+        """Forget everything written in this process, the empty gradebooks included."""
+        self.clear()
+        for blank in self._blanks.values():
+            shutil.rmtree(blank.parent, ignore_errors=True)
+        self._blanks.clear()
+
 
 # The courses written out in this worker process, shared by its tasks (which run one at a time).
 COURSES = CourseCache()
+atexit.register(COURSES.close)
 
 
 def warm_up(limits: Limits) -> None:
@@ -184,4 +208,4 @@ class WarmWorker(WorkerPlugin):
         from autograder.sandbox.spare import SPARE
 
         SPARE.close()
-        COURSES.clear()
+        COURSES.close()

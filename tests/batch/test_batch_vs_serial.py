@@ -28,7 +28,7 @@ def graded_both_ways(generated, tmp_path_factory):
     batch = tmp_path_factory.mktemp("batch") / "course"
     shutil.copytree(serial, batch, symlinks=True)
     nbgrader(serial, "autograde", ASSIGNMENT)
-    done = grade(batch, "--workers", "2")
+    done = grade(batch, "--workers", "2", "--logs", str(batch.parent / "logs"))
     return serial, batch, done
 
 
@@ -49,6 +49,25 @@ def test_the_batch_exits_zero_and_lists_every_student(graded_both_ways):
     for student in STUDENTS:
         assert student in done.stdout
     assert "3 graded (0 of them zero" in done.stdout
+
+
+def test_logs_tell_how_long_each_kernel_start_and_graded_cell_took(graded_both_ways):
+    _, batch, done = graded_both_ways
+    folder = batch.parent / "logs" / ASSIGNMENT
+    assert f"Grading logs: {folder}/" in done.stderr
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s}.log" for s in STUDENTS)
+    log = (folder / "ada.log").read_text()
+    release = batch / "release" / ASSIGNMENT
+    for path in release.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        graded = [
+            nbgrader_meta(c)["grade_id"]
+            for c in nb.cells
+            if c.cell_type == "code" and is_graded_test(c)
+        ]
+        for grade_id in graded:
+            assert f"[ada] {grade_id} took " in log, grade_id
+    assert log.count("kernel ready after") == len(list(release.glob("*.ipynb")))
 
 
 def test_the_gradebook_equals_a_serial_nbgrader_autograde_cell_by_cell(graded_both_ways):

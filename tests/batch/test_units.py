@@ -1,11 +1,14 @@
 """The batch's parts that need no cluster: reading submissions, the ledger, the command's
-errors, and a task whose grading raises, recorded as a zero with its reason."""
+errors, a task whose grading raises, recorded as a zero with its reason, and the course a
+worker writes out."""
 
 import dataclasses
 import os
+import sqlite3
 from pathlib import Path
 
 import nbformat
+import nbgrader.api as nbgrader_api
 import pytest
 
 import autograder
@@ -19,7 +22,7 @@ from autograder.batch.bundle import (
 )
 from autograder.batch.ledger import Ledger, fingerprint
 from autograder.batch.tasks import grade_submission
-from autograder.batch.worker import load_nbgrader_config
+from autograder.batch.worker import CourseCache, load_nbgrader_config
 from autograder.batch.writer import GradebookWriter
 from autograder.config import load_course
 from autograder.pipeline import copy_course
@@ -98,3 +101,51 @@ def test_a_task_whose_grading_raises_comes_back_as_a_zero_with_its_reason(genera
         path = course_dir / "autograded" / "ada" / ASSIGNMENT / f"{notebook}.ipynb"
         first = nbformat.read(path, as_version=4).cells[0].source
         assert "could not be graded" in first and "escape.py" in first
+
+
+def _definition_in(db_url: str, course_id: str) -> dict:
+    """What generate_assignment records of ASSIGNMENT, as plain data."""
+    with nbgrader_api.Gradebook(db_url, course_id) as gb:
+        found = gb.find_assignment(ASSIGNMENT)
+        return {
+            (nb.name, cell.name): (type(cell).__name__, getattr(cell, "max_score", None))
+            for nb in found.notebooks
+            for cell in [*nb.grade_cells, *nb.solution_cells, *nb.source_cells, *nb.task_cells]
+        }
+
+
+def _schema_version(db_path: Path) -> str:
+    with sqlite3.connect(db_path) as db:
+        return db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
+def test_a_worker_writes_each_course_from_one_stamped_empty_gradebook(generated, monkeypatch):
+    """nbgrader stamps a new gradebook by running `alembic heads` in a subprocess; a worker
+    does that once, then copies, and every template still holds the assignment as defined."""
+    course = load_course(generated)
+    definition = assignment_definition(course.db_url, course.id, ASSIGNMENT)
+    here = package_digest(Path(autograder.__file__).resolve().parent)
+    bundle = dataclasses.replace(make_bundle(generated, course, definition), code_digest=here)
+    stamped = []
+    real = nbgrader_api.get_alembic_version
+
+    def counted() -> str:
+        stamped.append(1)
+        return real()
+
+    monkeypatch.setattr(nbgrader_api, "get_alembic_version", counted)
+    expected = _definition_in(course.db_url, course.id)
+    version = _schema_version(generated / "gradebook.db")
+    cache = CourseCache()
+    try:
+        for digest in (bundle.digest, bundle.digest + "-changed"):
+            written = cache.get(dataclasses.replace(bundle, digest=digest))
+            assert _definition_in(f"sqlite:///{written.template_db}", course.id) == expected
+            assert _schema_version(written.template_db) == version
+            if digest == bundle.digest:
+                first = written
+        assert len(stamped) == 1
+        assert not first.root.exists()  # a new bundle replaces the one before
+    finally:
+        cache.close()
+    assert not written.root.exists() and not written.template_db.exists()

@@ -1,5 +1,5 @@
 """Nothing a student started outlives its kernel, in every sandbox mode this machine can run;
-and each kernel keeps to one torch thread."""
+each kernel keeps to one torch thread, and its warm-up leaves no name behind."""
 
 import uuid
 
@@ -45,5 +45,14 @@ def test_a_child_and_a_daemonised_grandchild_end_with_the_kernel(start_kernel, k
 @pytest.mark.parametrize("kind", MODES)
 def test_the_kernel_uses_one_torch_thread(shared_kernel, kind):
     kernel = shared_kernel(kind)
-    code = WARM_UP + "import os\nprint(torch.get_num_threads(), os.environ['OMP_NUM_THREADS'])"
-    assert run(kernel, code)[1].strip() == "1 1"
+    report = "import os, torch\nprint(torch.get_num_threads(), os.environ['OMP_NUM_THREADS'])"
+    assert run(kernel, WARM_UP + report)[1].strip() == "1 1"
+
+
+def test_the_warm_up_leaves_no_name_a_notebook_could_lean_on(start_kernel):
+    kernel = start_kernel()
+    assert run(kernel, WARM_UP)[0].status == "ok"
+    names = "('torch', 'd2lkit', '_torch', '_kit', '_il', '_th')"
+    result, text = run(kernel, f"print(sorted(n for n in {names} if n in dir()))")
+    assert text.strip() == "[]", result
+    assert run(kernel, "torch.zeros(1)")[0].status == "error"
