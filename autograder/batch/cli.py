@@ -103,14 +103,15 @@ def grade(args: argparse.Namespace) -> int:
         return CANNOT_START
     except KeyboardInterrupt:
         outcomes = batch.outcomes if batch is not None else []
-        if args.logs is not None:
-            write_logs(outcomes, args.logs, options.assignment)
-        summary(outcomes, time.monotonic() - started)
-        print("Interrupted: the grades listed above are recorded; run again to grade the rest.")
-        return INTERRUPTED
+        interrupted = True
+    else:
+        interrupted = False
     if args.logs is not None:
         write_logs(outcomes, args.logs, options.assignment)
     summary(outcomes, time.monotonic() - started)
+    if interrupted:
+        print("Interrupted: the grades listed above are recorded; run again to grade the rest.")
+        return INTERRUPTED
     return OK if all(o.has_grade for o in outcomes) else UNGRADED
 
 

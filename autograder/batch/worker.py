@@ -58,11 +58,10 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def build_gradebook(path: Path, bundle: CourseBundle, blank: Path | None = None) -> None:
-    """A gradebook holding only the assignment's definition, as generate_assignment left it;
-    made from a copy of `blank` (an empty gradebook of the same course) when given."""
-    if blank is not None:
-        shutil.copyfile(blank, path)
+def build_gradebook(path: Path, bundle: CourseBundle, blank: Path) -> None:
+    """A gradebook holding only the assignment's definition, as generate_assignment left it,
+    made from a copy of `blank` (an empty gradebook of the same course)."""
+    shutil.copyfile(blank, path)
     definition = bundle.assignment
     with Gradebook(f"sqlite:///{path}", bundle.course_id) as gb:
         extra = {"duedate": definition.duedate} if definition.duedate else {}
